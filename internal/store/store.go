@@ -191,7 +191,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{tx: sqlTx, dialect: db.dialect, now: db.Now()}
+	tx := &Tx{tx: sqlTx, dialect: db.dialect, now: db.Now().Truncate(time.Microsecond)}
 	if err := fn(tx); err != nil {
 		// The rollback error is secondary to err, which is what the
 		// caller must see; a failed rollback is discarded by the driver.
