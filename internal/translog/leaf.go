@@ -124,8 +124,8 @@ func (l Leaf) Validate() error {
 		return fmt.Errorf("%w: version %d is less than 1", ErrInvalidLeaf, l.Version)
 	case !l.Action.valid():
 		return fmt.Errorf("%w: unknown action %q", ErrInvalidLeaf, l.Action)
-	case l.Time.IsZero() || l.Time.UTC().Year() > 9999:
-		return fmt.Errorf("%w: time %v is zero or after year 9999", ErrInvalidLeaf, l.Time)
+	case l.Time.IsZero() || l.Time.UTC().Year() < 1 || l.Time.UTC().Year() > 9999:
+		return fmt.Errorf("%w: time %v is zero or outside years 1 to 9999", ErrInvalidLeaf, l.Time)
 	case l.ContentHash == Digest{}:
 		return fmt.Errorf("%w: content hash is zero", ErrInvalidLeaf)
 	}

@@ -157,6 +157,7 @@ func TestLeafValidate(t *testing.T) {
 		{name: "version zero", edit: func(l *translog.Leaf) { l.Version = 0 }},
 		{name: "empty action", edit: func(l *translog.Leaf) { l.Action = "" }},
 		{name: "zero time", edit: func(l *translog.Leaf) { l.Time = time.Time{} }},
+		{name: "year 0", edit: func(l *translog.Leaf) { l.Time = time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC) }},
 		{name: "year 10000", edit: func(l *translog.Leaf) { l.Time = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }},
 		{name: "zero content hash", edit: func(l *translog.Leaf) { l.ContentHash = translog.Digest{} }},
 	}
