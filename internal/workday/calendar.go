@@ -170,14 +170,20 @@ func (c *Calendar) IsWorkday(d Date) bool { return c.Kind(d).IsWorkday() }
 // Covers reports whether c holds every schedule that decides what kind of
 // day d is: the schedule of d's year and, in the last week of December, the
 // next year's too, whose notice may move those days.
-func (c *Calendar) Covers(d Date) bool {
+func (c *Calendar) Covers(d Date) bool { return len(c.Missing(d)) == 0 }
+
+// Missing returns the years whose schedule decides what kind of day d is
+// and that c lacks, ascending; nil when c covers d.
+func (c *Calendar) Missing(d Date) []int {
+	var out []int
 	this, next, both := deciding(d)
-	_, ok := c.years[this]
-	if both {
-		_, okNext := c.years[next]
-		ok = ok && okNext
+	if _, ok := c.years[this]; !ok {
+		out = append(out, this)
 	}
-	return ok
+	if _, ok := c.years[next]; both && !ok {
+		out = append(out, next)
+	}
+	return out
 }
 
 // deciding returns the years whose notices decide the kind of d: d's own

@@ -214,4 +214,21 @@ func TestCovers(t *testing.T) {
 			t.Errorf("Covers(%s) = %v, want %v", tt.day, got, tt.want)
 		}
 	}
+	only2024, err := workday.New(mustYear(t, 2024))
+	if err != nil {
+		t.Fatalf("New(2024) error = %v", err)
+	}
+	for _, tt := range []struct {
+		day  string
+		want []int
+	}{
+		{day: "2024-06-01", want: nil},
+		{day: "2024-12-30", want: []int{2025}},
+		{day: "2023-12-30", want: []int{2023}},
+		{day: "2025-12-30", want: []int{2025, 2026}},
+	} {
+		if got := only2024.Missing(mustParse(t, tt.day)); !cmp.Equal(got, tt.want) {
+			t.Errorf("Missing(%s) = %v, want %v", tt.day, got, tt.want)
+		}
+	}
 }
