@@ -45,9 +45,13 @@
 // # Data
 //
 // Embedded returns the calendar built into the binary from data/holidays.json:
-// one entry per year from 2019, with the notices it came from. 2023 to 2026
-// are the day lists verified in REGULATIONS.md §8; the other years come from
-// github.com/6tail/lunar-go's HolidayUtil and are marked Secondary.
+// one entry per year from 2019 to 2027, with the notices it came from and a
+// note on where its days were taken. 2023 to 2026 are the day lists verified
+// in REGULATIONS.md §8; the other years come from github.com/6tail/lunar-go's
+// HolidayUtil (v1.4.7) and are marked Secondary. A test compares every day of
+// every built-in year with lunar-go. A day list names only the days a notice
+// names: a weekend that a notice joins to a holiday ("与周末连休") stays a
+// weekend day.
 // Administrators add next year's notice each winter, or correct a year;
 // ParseYear checks what they type, and WithYear returns a calendar with the
 // year added or replaced. A Calendar is never modified after it is built, so
