@@ -81,19 +81,24 @@ func validDomain(d string) bool {
 
 // An address is found from its house number: "…号" right after a number,
 // right after a road (路, 街, 巷, 道, 弄, 村, 组, 胡同), with an
-// administrative division (省, 市, 区, 县, 州, 旗, 镇, 乡) within the same
-// run of Han characters before the road. Unit, building and room numbers
-// after the house number extend the span. Ordinary prose rarely has all
-// three, and document numbers (随民发〔2017〕12号) have no road.
+// administrative division (省, 市, 区, 县, 旗, 镇, 乡) within the same
+// run of Han characters and numbers before the road. Unit, building and
+// room numbers after the house number extend the span. Ordinary prose
+// rarely has all three, and document numbers (随民发〔2017〕12号) have no
+// road.
 
 const (
 	roadRunes     = "路街巷道弄村组組同"
-	divisionRunes = "省市区區县縣州旗镇鎮乡鄉"
+	divisionRunes = "省市区區县縣旗镇鎮乡鄉"
 	numeralRunes  = "零〇一二三四五六七八九十百千"
-	// maxAddressLookback is how many Han characters before the road may
-	// hold the divisions.
+	// maxAddressLookback is how many characters before the road may hold
+	// the divisions.
 	maxAddressLookback = 16
 )
+
+// officeWords between the division and the road mean the sentence names an
+// office, not a home. (州 is not a division: it ends 随州 and 杭州.)
+var officeWords = []string{"局", "委", "厅", "廳", "办", "辦", "政府", "位于", "位於", "设在", "設在", "地址"}
 
 // unitWords follow a number inside an address; the longest first.
 var unitWords = []string{"号楼", "號樓", "单元", "單元", "栋", "棟", "幢", "楼", "樓", "层", "層", "室", "户", "戶"}
@@ -152,17 +157,18 @@ func addressStart(s string, hao int) (int, bool) {
 		return 0, false
 	}
 	i -= w
-	// Walk back over the Han characters naming the road and the divisions;
+	roadAt := i
+	// Walk back over the characters naming the road and the divisions;
 	// remember the leftmost division and require a road name after the
 	// last one.
 	leftmost := -1
-	named := 0                       // Han characters between the last division and the road
+	named := 0                       // characters between the last division and the road
 	var prev [maxAddressLookback]int // byte offsets of the characters walked back over
 	np := 0
 	for n := 0; i > 0 && n < maxAddressLookback; n++ {
 		r, w := utf8.DecodeLastRuneInString(s[:i])
-		if !unicode.Is(unicode.Han, r) {
-			break
+		if !unicode.Is(unicode.Han, r) && !isNumeral(r) && r != '-' {
+			break // the group number in 新街村3组12号 belongs to the address
 		}
 		i -= w
 		prev[np] = i
@@ -175,6 +181,10 @@ func addressStart(s string, hao int) (int, bool) {
 		}
 	}
 	if leftmost < 0 || named == 0 {
+		return 0, false
+	}
+	// "随州市民政局位于交通大道1号" is an office, published on purpose.
+	if containsAny(s[prev[named-1]:roadAt], officeWords) {
 		return 0, false
 	}
 	// Place names are mostly two characters before the division

@@ -90,8 +90,13 @@ func idCheckChar(d []byte) byte {
 // classifyID18 checks an 18-character identity number (ASCII digits, last
 // may be 'X'). A wrong check character with a valid region and birth date is
 // still reported, at low confidence: a typo does not make the number less
-// personal. An all-digit string that is also a valid unified social credit
-// code needs the identity check character to count.
+// personal.
+//
+// An all-digit string can pass both the identity check and the credit code
+// check (one identity number in 31 does). A credit code rarely looks like
+// a birth date in positions 7–14, so the identity check decides: when it
+// passes the string is an identity number; when it fails but the credit
+// code check passes, it is a credit code and not reported.
 func (ns *numberScanner) classifyID18(d []byte) classification {
 	if len(d) != 18 || !allDigits(d[:17]) || !(d[17] == 'X' || d[17]-'0' < 10) {
 		return classification{}
@@ -99,11 +104,8 @@ func (ns *numberScanner) classifyID18(d []byte) classification {
 	if !validRegion(d) || !validDate(d[6:14], ns.today) {
 		return classification{}
 	}
-	checkOK := idCheckChar(d) == d[17]
 	switch {
-	case checkOK && ValidCreditCode(string(d)):
-		return classification{KindIDNumber, ConfidenceLow, "疑似公民身份号码（也符合统一社会信用代码规则）"}
-	case checkOK:
+	case idCheckChar(d) == d[17]:
 		return classification{KindIDNumber, ConfidenceHigh, "公民身份号码"}
 	case ValidCreditCode(string(d)):
 		return classification{}
@@ -141,6 +143,5 @@ func ValidIDNumber(s string, now time.Time) bool {
 		d[17] = 'X'
 	}
 	ns := numberScanner{today: dateOf(now)}
-	c := ns.classifyID18(d)
-	return c.kind == KindIDNumber && idCheckChar(d) == d[17]
+	return ns.classifyID18(d).conf == ConfidenceHigh
 }
