@@ -308,7 +308,11 @@ func (wl *WordList) scan(s, loc string) []Finding {
 			st = 0
 			continue
 		}
-		st = wl.next(st, x)
+		if st == 0 {
+			st = wl.root[x] // most characters start from the root: skip the call
+		} else {
+			st = wl.next(st, x)
+		}
 		if sp := &wl.states[st]; sp.out >= 0 || sp.dict != 0 {
 			ms = wl.appendMatches(ms, st, i)
 		}
