@@ -113,10 +113,10 @@ type User struct {
 	MustChangePassword bool
 	// LockedUntil is when a sign-in lock after repeated failures ends.
 	LockedUntil time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	PasswordAt   time.Time
-	LastLoginAt  time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	PasswordAt  time.Time
+	LastLoginAt time.Time
 }
 
 // NeedsTOTP reports whether any of the user's roles requires two-factor

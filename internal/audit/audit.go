@@ -145,3 +145,13 @@ func (v *Verifier) Count() int { return v.count }
 
 // Head is the hash of the last verified record.
 func (v *Verifier) Head() string { return v.prev }
+
+// Filter selects audit records for browsing.
+type Filter struct {
+	OrgIDs   []int64 // nil: every org; otherwise only these (0 = no org)
+	Action   string
+	Actor    string // user name, exact
+	From, To time.Time
+	BeforeID int64 // paging: records with smaller IDs
+	Limit    int
+}

@@ -51,6 +51,7 @@ func commands() []command {
 		{"org", "manage organisations: add, list", runOrg},
 		{"demo", "load the demo site group into an empty database", runDemo},
 		{"audit", "check the audit trail: verify", runAudit},
+		{"workday", "count working days with the official holiday calendar: is, add", runWorkday},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"gongkai/internal/audit"
 )
@@ -46,18 +45,8 @@ func scanAudit(sc interface{ Scan(...any) error }, r *audit.Record) error {
 	return sc.Scan(&r.ID, timeCol{&r.At}, &r.ActorID, &r.ActorName, &r.OrgID, &r.Action, &r.ObjectType, &r.ObjectID, &r.Detail, &r.IP, &r.PrevHash, &r.Hash)
 }
 
-// AuditFilter selects audit records for browsing.
-type AuditFilter struct {
-	OrgIDs   []int64 // nil: every org; otherwise only these (0 = no org)
-	Action   string
-	Actor    string // user name, exact
-	From, To time.Time
-	BeforeID int64 // paging: records with smaller IDs
-	Limit    int
-}
-
 // AuditRecords returns records matching f, newest first.
-func (tx *Tx) AuditRecords(ctx context.Context, f AuditFilter) ([]audit.Record, error) {
+func (tx *Tx) AuditRecords(ctx context.Context, f audit.Filter) ([]audit.Record, error) {
 	var where []string
 	var args []any
 	if f.OrgIDs != nil {

@@ -218,7 +218,7 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 		}
 		var recs []audit.Record
 		err = db.View(ctx, func(tx *store.Tx) error {
-			recs, err = tx.AuditRecords(ctx, store.AuditFilter{})
+			recs, err = tx.AuditRecords(ctx, audit.Filter{})
 			return err
 		})
 		if err != nil {
@@ -249,7 +249,7 @@ func TestAuditChainDetectsDeletion(t *testing.T) {
 		}
 		var recs []audit.Record
 		err := db.View(ctx, func(tx *store.Tx) (err error) {
-			recs, err = tx.AuditRecords(ctx, store.AuditFilter{})
+			recs, err = tx.AuditRecords(ctx, audit.Filter{})
 			return err
 		})
 		if err != nil {

@@ -1,0 +1,174 @@
+// Package app wires Gongkai together: it opens the store, builds the domain
+// services and the HTTP handlers, and serves them. The CLI and end-to-end
+// tests use it; nothing else knows every part.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"gongkai/internal/account"
+	"gongkai/internal/admin"
+	"gongkai/internal/config"
+	"gongkai/internal/org"
+	"gongkai/internal/site"
+	"gongkai/internal/store"
+	"gongkai/internal/web"
+)
+
+// Options adjust what tests need to control.
+type Options struct {
+	Log        *slog.Logger
+	Now        func() time.Time   // nil: time.Now
+	HashParams account.HashParams // zero: account.DefaultHashParams
+}
+
+// App is a running Gongkai: its database, services and HTTP handler.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *store.DB
+	Accounts *account.Service
+	Orgs     *org.Service
+	Metrics  *web.Metrics
+	Handler  http.Handler
+}
+
+// New opens and migrates the database and builds the handlers. The caller
+// must Close the App.
+func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.HashParams == (account.HashParams{}) {
+		opts.HashParams = account.DefaultHashParams
+	}
+	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	for _, v := range applied {
+		opts.Log.Info("migration applied", slog.Int("version", v))
+	}
+	a := &App{Config: cfg, Log: opts.Log, DB: db, Metrics: web.NewMetrics()}
+	a.Accounts = account.NewService(db, account.Config{Hasher: account.NewHasher(opts.HashParams, 4), Now: opts.Now, Issuer: "政务公开"})
+	a.Orgs = org.NewService(db)
+	if err := a.buildHandler(opts.Now); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) buildHandler(now func() time.Time) error {
+	assets, err := web.NewAssets(web.StaticFS())
+	if err != nil {
+		return err
+	}
+	siteH, err := site.New(site.Config{Log: a.Log, Reader: a.DB, Assets: assets})
+	if err != nil {
+		return fmt.Errorf("build public site: %w", err)
+	}
+	adminH, err := admin.New(admin.Config{Log: a.Log, Reader: a.DB, Accounts: a.Accounts, Orgs: a.Orgs, Assets: assets,
+		SecureCookies: a.Config.SecureCookies(), Now: now})
+	if err != nil {
+		return fmt.Errorf("build admin: %w", err)
+	}
+	errorPage := site.PublicErrorPage(siteH)
+	mux := http.NewServeMux()
+	mux.Handle("GET /healthz", http.HandlerFunc(a.healthz))
+	mux.Handle("GET /metrics", privateOnly(a.Metrics.Handler(), errorPage))
+	mux.Handle("GET /static/", assets)
+	mux.Handle("/admin/", adminH)
+	mux.Handle("/admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
+	mux.Handle("/", siteH)
+	a.Handler = web.Chain(mux,
+		web.Observe(a.Log, a.Metrics),
+		web.Recover(a.Log, errorPage),
+		web.SecurityHeaders(a.Config.SecureCookies()),
+		web.LimitBody(2<<20),
+		web.CrossOrigin(errorPage),
+	)
+	return nil
+}
+
+// healthz answers 200 when the database answers, 503 otherwise.
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := a.DB.Ping(ctx); err != nil {
+		a.Log.LogAttrs(ctx, slog.LevelError, "health check", slog.Any("err", err))
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "database unavailable")
+		return
+	}
+	fmt.Fprintln(w, "ok")
+}
+
+// privateOnly serves h only to clients on loopback or private networks,
+// where monitoring systems live; the metrics are not for the public.
+func privateOnly(h http.Handler, errorPage func(http.ResponseWriter, *http.Request, int, string)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ip, err := netip.ParseAddr(web.ClientIP(r))
+		if err != nil || !(ip.IsLoopback() || ip.IsPrivate()) {
+			errorPage(w, r, http.StatusNotFound, "您访问的页面不存在或已被删除。")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// Serve serves HTTP on ln until ctx is cancelled, then shuts down
+// gracefully: in-flight requests get up to Config.ShutdownWait to finish.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	wait := a.Config.ShutdownWait
+	if wait == 0 {
+		wait = 20 * time.Second
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	a.Log.Info("shutting down", slog.Duration("wait", wait))
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"text/tabwriter"
+
+	"gongkai/internal/app"
+	"gongkai/internal/config"
+	"gongkai/internal/demo"
+)
+
+func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
+	var level slog.Level
+	// Validate has already checked the value.
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openApp builds the App for commands that work on the database; errors
+// opening or migrating it are configuration problems (exit 2).
+func openApp(ctx context.Context, e *env, cfg config.Config) (*app.App, int) {
+	a, err := app.New(ctx, cfg, app.Options{Log: newLogger(e.stderr, config.Config{LogLevel: "warn", LogFormat: "text"})})
+	if err != nil {
+		return nil, e.errorf(exitUsage, "open database: %v", err)
+	}
+	return a, exitOK
+}
+
+func runServe(ctx context.Context, e *env, args []string) int {
+	fs := newFlagSet(e, "serve", "serve [flags]\n\nRuns the public site and the staff admin (/admin/). Migrations are applied at start.\nEvery flag can also be set by its GONGKAI_* environment variable; a flag wins.")
+	load := config.Register(fs, e.getenv)
+	demoFlag := fs.Bool("demo", false, "load the demo site group first if the database is empty (demo users' passwords are printed once)")
+	if code, ok := parse(e, fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return e.errorf(exitUsage, "serve: unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := load()
+	if err != nil {
+		return e.errorf(exitUsage, "serve: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	log := newLogger(e.stderr, cfg)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return e.errorf(exitUsage, "serve: listen on %s: %v", cfg.Addr, err)
+	}
+	defer ln.Close()
+	a, err := app.New(ctx, cfg, app.Options{Log: log})
+	if err != nil {
+		return e.errorf(exitUsage, "serve: %v", err)
+	}
+	defer func() {
+		if err := a.Close(); err != nil {
+			log.Error("close database", slog.Any("err", err))
+		}
+	}()
+	if *demoFlag {
+		creds, err := demo.Load(ctx, a.DB, a.Orgs, a.Accounts)
+		switch {
+		case errors.Is(err, demo.ErrNotEmpty):
+			log.Info("demo data not loaded: database is not empty")
+		case err != nil:
+			return e.errorf(exitFailure, "serve: load demo data: %v", err)
+		default:
+			printCredentials(e.stdout, creds)
+		}
+	}
+	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("config", cfg.String()))
+	fmt.Fprintf(e.stdout, "Gongkai is serving on http://%s/ (staff: http://%s/admin/)\n", ln.Addr(), ln.Addr())
+	if err := a.Serve(ctx, ln); err != nil {
+		return e.errorf(exitFailure, "serve: %v", err)
+	}
+	log.Info("stopped")
+	return exitOK
+}
+
+func printCredentials(w io.Writer, creds []demo.Credential) {
+	fmt.Fprintln(w, "Demo data loaded. Staff accounts (passwords are shown only now):")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	// Names and roles are Chinese (double width), so they go last, where
+	// misalignment does not matter.
+	fmt.Fprintln(tw, "  USER\tPASSWORD\tNAME / ROLE")
+	for _, c := range creds {
+		fmt.Fprintf(tw, "  %s\t%s\t%s（%s）\n", c.Username, c.Password, c.Name, c.Roles)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "Reviewer, publisher and administrator accounts enrol an authenticator app at first sign-in.")
+}
+
+func runMigrate(ctx context.Context, e *env, args []string) int {
+	fs := newFlagSet(e, "migrate", "migrate [flags]\n\nApplies the database migrations embedded in this binary and exits.")
+	load := config.Register(fs, e.getenv, "data", "database-url")
+	if code, ok := parse(e, fs, args); !ok {
+		return code
+	}
+	cfg, err := load()
+	if err != nil {
+		return e.errorf(exitUsage, "migrate: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	a, code := openApp(ctx, e, cfg)
+	if a == nil {
+		return code
+	}
+	defer a.Close()
+	v, err := a.DB.SchemaVersion(ctx)
+	if err != nil {
+		return e.errorf(exitFailure, "migrate: %v", err)
+	}
+	fmt.Fprintf(e.stdout, "database schema is at version %d\n", v)
+	return exitOK
+}
+
+func runDemo(ctx context.Context, e *env, args []string) int {
+	fs := newFlagSet(e, "demo", "demo [flags]\n\nLoads the demo site group (随州市人民政府, 随州市民政局 and two units, their columns and one user per role)\ninto an empty database and prints the demo users' passwords once.")
+	load := config.Register(fs, e.getenv, "data", "database-url")
+	if code, ok := parse(e, fs, args); !ok {
+		return code
+	}
+	cfg, err := load()
+	if err != nil {
+		return e.errorf(exitUsage, "demo: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	a, code := openApp(ctx, e, cfg)
+	if a == nil {
+		return code
+	}
+	defer a.Close()
+	creds, err := demo.Load(ctx, a.DB, a.Orgs, a.Accounts)
+	if errors.Is(err, demo.ErrNotEmpty) {
+		return e.errorf(exitFailure, "demo: the database already has organisations; demo data goes into an empty database only")
+	}
+	if err != nil {
+		return e.errorf(exitFailure, "demo: %v", err)
+	}
+	printCredentials(e.stdout, creds)
+	return exitOK
+}
+
+func runVersion(ctx context.Context, e *env, args []string) int {
+	fs := newFlagSet(e, "version", "version")
+	if code, ok := parse(e, fs, args); !ok {
+		return code
+	}
+	fmt.Fprintf(e.stdout, "gongkai %s\n", Version)
+	return exitOK
+}

@@ -1,0 +1,148 @@
+// Package config holds the server's configuration: a plain struct filled
+// from command-line flags and GONGKAI_* environment variables (a flag wins
+// over its variable), with defaults that give a working server on SQLite
+// with no configuration at all.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Config is the server configuration. It is passed by value; nothing reads
+// the environment after Load.
+type Config struct {
+	Addr         string // listen address
+	DataDir      string // SQLite file, uploaded files, keys
+	DatabaseURL  string // postgres://... or "" for SQLite in DataDir; a secret
+	BaseURL      string // public address, e.g. https://mzj.suizhou.gov.cn; "" = derived from requests
+	LogFormat    string // "text" or "json"
+	LogLevel     string // debug, info, warn, error
+	Demo         bool   // load demo data into an empty database at start
+	Dev          bool   // development mode: templates read from disk
+	ShutdownWait time.Duration
+}
+
+// Var is one setting: its flag name, environment variable, default and
+// help text. The table drives both parsing and the help output.
+type Var struct {
+	Flag, Env, Default, Help string
+	Secret                   bool
+}
+
+// Vars lists the settings serve understands.
+func Vars() []Var {
+	return []Var{
+		{"addr", "GONGKAI_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", false},
+		{"data", "GONGKAI_DATA", "./data", "data directory: SQLite database, uploaded files, signing keys", false},
+		{"database-url", "GONGKAI_DATABASE_URL", "", "PostgreSQL URL (postgres://user:pass@host:5432/db); empty uses SQLite in the data directory", true},
+		{"base-url", "GONGKAI_BASE_URL", "", "public base URL of the site, e.g. https://mzj.suizhou.gov.cn; empty derives it from each request", false},
+		{"log-format", "GONGKAI_LOG_FORMAT", "text", "log format: text or json", false},
+		{"log-level", "GONGKAI_LOG_LEVEL", "info", "log level: debug, info, warn or error", false},
+	}
+}
+
+// Register defines the settings' flags on fs (all of them, or only those
+// named), with help text that names the environment variable, and returns a
+// function that completes the Config after fs.Parse: flags that were set
+// win, then environment variables, then defaults. Settings without a flag
+// still come from their variable. All problems are returned together.
+func Register(fs *flag.FlagSet, getenv func(string) string, only ...string) func() (Config, error) {
+	vals := map[string]*string{}
+	for _, v := range Vars() {
+		if len(only) > 0 && !slices.Contains(only, v.Flag) {
+			continue
+		}
+		help := fmt.Sprintf("%s (env %s)", v.Help, v.Env)
+		vals[v.Flag] = fs.String(v.Flag, v.Default, help)
+	}
+	return func() (Config, error) {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		get := func(name string) string {
+			for _, v := range Vars() {
+				if v.Flag != name {
+					continue
+				}
+				if set[name] && vals[name] != nil {
+					return *vals[name]
+				}
+				if e := getenv(v.Env); e != "" {
+					return e
+				}
+				return v.Default
+			}
+			panic("config: unknown setting " + name)
+		}
+		cfg := Config{
+			Addr:         get("addr"),
+			DataDir:      get("data"),
+			DatabaseURL:  get("database-url"),
+			BaseURL:      strings.TrimRight(get("base-url"), "/"),
+			LogFormat:    get("log-format"),
+			LogLevel:     get("log-level"),
+			ShutdownWait: 20 * time.Second,
+		}
+		return cfg, cfg.Validate()
+	}
+}
+
+// Validate checks every field and reports all problems at once.
+func (c Config) Validate() error {
+	var errs []error
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		errs = append(errs, fmt.Errorf("--addr %q: want host:port, e.g. 127.0.0.1:8080", c.Addr))
+	}
+	if c.DatabaseURL == "" && c.DataDir == "" {
+		errs = append(errs, errors.New("--data: a data directory is required when no database URL is given"))
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("--database-url: want a postgres:// URL, or leave it empty for SQLite"))
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--base-url %q: want an absolute http(s) URL", c.BaseURL))
+		}
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("--log-format %q: want text or json", c.LogFormat))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	return errors.Join(errs...)
+}
+
+// String describes the configuration with secrets masked, for logs.
+func (c Config) String() string {
+	db := "sqlite in " + c.DataDir
+	if c.DatabaseURL != "" {
+		db = RedactURL(c.DatabaseURL)
+	}
+	return fmt.Sprintf("addr=%s database=%s base_url=%q", c.Addr, db, c.BaseURL)
+}
+
+// RedactURL hides the password of a URL.
+func RedactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
+}
+
+// SecureCookies reports whether cookies must carry the Secure attribute:
+// when the public address is https. Behind a TLS-terminating proxy set
+// --base-url to the https address.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }

@@ -1,0 +1,224 @@
+package site
+
+import (
+	"net/http"
+	"slices"
+
+	"gongkai/internal/apperr"
+	"gongkai/internal/org"
+	"gongkai/internal/web"
+)
+
+// crumb is one step of the breadcrumb.
+type crumb struct {
+	Name string
+	URL  string
+}
+
+// page holds what every public page shows around its content.
+type page struct {
+	web.Page
+	Org     *org.Org
+	Base    string
+	Nav     []org.Column // top-level visible columns, topics excluded
+	Current int64        // the top-level column being viewed
+	Crumbs  []crumb
+}
+
+// SiteName is the name in the masthead.
+func (p page) SiteName() string {
+	if p.Org == nil {
+		return "政府网站群"
+	}
+	if p.Org.Site.Name != "" {
+		return p.Org.Site.Name
+	}
+	return p.Org.Name
+}
+
+// Home is the address of the site's home page.
+func (p page) Home() string { return p.Base + "/" }
+
+// ColURL is the address of a column.
+func (p page) ColURL(c org.Column) string {
+	if c.Kind == org.ColumnLink {
+		return c.LinkURL
+	}
+	return p.Base + "/col/" + c.Slug + "/"
+}
+
+// External reports whether a column leads to another site.
+func (p page) External(c org.Column) bool {
+	return c.Kind == org.ColumnLink && org.ValidExternalURL(c.LinkURL)
+}
+
+func newPage(r *http.Request, sc *siteCtx, title string) page {
+	p := page{Page: web.Page{Title: title, RequestID: web.RequestID(r), Path: r.URL.Path}}
+	if sc == nil {
+		return p
+	}
+	p.Org, p.Base = sc.Org, sc.Base
+	for _, c := range visibleChildren(sc.Columns, 0) {
+		if c.Kind != org.ColumnTopic {
+			p.Nav = append(p.Nav, c)
+		}
+	}
+	return p
+}
+
+// visibleChildren returns the visible columns under parentID, in order.
+func visibleChildren(cols []org.Column, parentID int64) []org.Column {
+	var out []org.Column
+	for _, n := range org.Flatten(org.Tree(cols)) {
+		if n.ParentID == parentID && n.Visible {
+			out = append(out, n.Column)
+		}
+	}
+	return out
+}
+
+// section is a block of the home page: a column and what is under it.
+type section struct {
+	Column   org.Column
+	Children []org.Column
+}
+
+type homePage struct {
+	page
+	Sections []section
+	Disclose *section // 政务公开 entry points
+	Topics   []org.Column
+}
+
+// discloseSlugs are the slugs the home page treats as the disclosure entry
+// (政务公开 / 政府信息公开), shown as a block of entry points.
+var discloseSlugs = []string{"zwgk", "xxgk"}
+
+func (h *handler) home(w http.ResponseWriter, r *http.Request) error {
+	sc := siteOf(r)
+	p := homePage{page: newPage(r, sc, "首页")}
+	for _, c := range visibleChildren(sc.Columns, 0) {
+		s := section{Column: c, Children: visibleChildren(sc.Columns, c.ID)}
+		switch {
+		case c.Kind == org.ColumnTopic:
+			p.Topics = append(p.Topics, c)
+		case slices.Contains(discloseSlugs, c.Slug):
+			p.Disclose = &s
+		case c.Kind == org.ColumnList:
+			p.Sections = append(p.Sections, s)
+		}
+	}
+	p.Title = p.SiteName()
+	return h.tmpl.Render(w, http.StatusOK, "home", p)
+}
+
+type columnPage struct {
+	page
+	Column     org.Column
+	Siblings   []org.Column // the side navigation: columns beside this one
+	SideTitle  string
+	Children   []org.Column
+	Paragraphs []string
+}
+
+func (h *handler) column(w http.ResponseWriter, r *http.Request) error {
+	sc := siteOf(r)
+	slug := r.PathValue("slug")
+	i := slices.IndexFunc(sc.Columns, func(c org.Column) bool { return c.Slug == slug })
+	if i < 0 || !visibleChain(sc.Columns, sc.Columns[i]) {
+		return apperr.ErrNotFound
+	}
+	c := sc.Columns[i]
+	if c.Kind == org.ColumnLink {
+		http.Redirect(w, r, c.LinkURL, http.StatusSeeOther)
+		return nil
+	}
+	p := columnPage{page: newPage(r, sc, c.Name), Column: c, Children: visibleChildren(sc.Columns, c.ID), Paragraphs: c.Paragraphs()}
+	// Breadcrumb from the top column down; the side navigation lists the
+	// top column's children (or the top columns' siblings at level one).
+	chain := ancestors(sc.Columns, c)
+	p.Crumbs = append(p.Crumbs, crumb{Name: "首页", URL: p.Home()})
+	for _, a := range chain {
+		p.Crumbs = append(p.Crumbs, crumb{Name: a.Name, URL: p.ColURL(a)})
+	}
+	top := chain[0]
+	p.Current = top.ID
+	if len(chain) > 1 {
+		p.SideTitle = top.Name
+		p.Siblings = visibleChildren(sc.Columns, top.ID)
+	} else if len(p.Children) > 0 {
+		p.SideTitle = c.Name
+		p.Siblings = p.Children
+	}
+	page := "column"
+	if c.Kind == org.ColumnPage {
+		page = "page"
+	}
+	return h.tmpl.Render(w, http.StatusOK, page, p)
+}
+
+// ancestors returns the chain of columns from the top level down to c.
+func ancestors(cols []org.Column, c org.Column) []org.Column {
+	byID := map[int64]org.Column{}
+	for _, x := range cols {
+		byID[x.ID] = x
+	}
+	chain := []org.Column{c}
+	for p, n := c.ParentID, 0; p != 0 && n < len(cols); n++ {
+		x, ok := byID[p]
+		if !ok {
+			break
+		}
+		chain = append([]org.Column{x}, chain...)
+		p = x.ParentID
+	}
+	return chain
+}
+
+// visibleChain reports whether c and all its ancestors are visible: a
+// hidden column hides everything below it.
+func visibleChain(cols []org.Column, c org.Column) bool {
+	for _, a := range ancestors(cols, c) {
+		if !a.Visible {
+			return false
+		}
+	}
+	return true
+}
+
+type directoryPage struct {
+	page
+	Tree []orgNode
+}
+
+type orgNode struct {
+	Org      org.Org
+	URL      string
+	Children []orgNode
+}
+
+func (h *handler) directory(w http.ResponseWriter, r *http.Request) error {
+	h.renderDirectory(w, r, siteOf(r))
+	return nil
+}
+
+func (h *handler) renderDirectory(w http.ResponseWriter, r *http.Request, sc *siteCtx) {
+	p := directoryPage{page: newPage(r, sc, "站群导航")}
+	if sc.Org != nil {
+		p.Crumbs = []crumb{{Name: "首页", URL: p.Home()}, {Name: "站群导航"}}
+	}
+	var build func(parent int64) []orgNode
+	build = func(parent int64) []orgNode {
+		var out []orgNode
+		for _, o := range sc.Orgs {
+			if o.ParentID == parent {
+				out = append(out, orgNode{Org: o, URL: "/" + o.Site.PathPrefix + "/", Children: build(o.ID)})
+			}
+		}
+		return out
+	}
+	p.Tree = build(0)
+	if err := h.tmpl.Render(w, http.StatusOK, "orgs", p); err != nil {
+		h.fail(w, r, sc, err)
+	}
+}

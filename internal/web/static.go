@@ -1,0 +1,85 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+)
+
+// Assets serves embedded static files at content-hashed paths
+// (/static/{hash}/{name}) with far-future cache headers, so a changed file
+// gets a new address and browsers never see a stale one.
+type Assets struct {
+	files map[string]asset // by name
+}
+
+type asset struct {
+	hash  string
+	body  []byte
+	ctype string
+}
+
+// NewAssets reads every file of fsys. Names are paths within fsys.
+func NewAssets(fsys fs.FS) (*Assets, error) {
+	a := &Assets{files: map[string]asset{}}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		ct := mime.TypeByExtension(path.Ext(p))
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		a.files[p] = asset{hash: hex.EncodeToString(sum[:6]), body: b, ctype: ct}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read static assets: %w", err)
+	}
+	return a, nil
+}
+
+// Path returns the hashed address of a file. It panics on an unknown name,
+// which a template test catches at build time.
+func (a *Assets) Path(name string) string {
+	f, ok := a.files[name]
+	if !ok {
+		panic("web: unknown static asset " + name)
+	}
+	return "/static/" + f.hash + "/" + name
+}
+
+// ServeHTTP serves GET /static/{hash}/{name...}. A stale hash still gets the
+// current file, but without the long cache lifetime.
+func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rest := strings.TrimPrefix(r.URL.Path, "/static/")
+	hash, name, ok := strings.Cut(rest, "/")
+	f, found := a.files[name]
+	if !ok || !found {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", f.ctype)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if hash == f.hash {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	w.Header().Set("ETag", `"`+f.hash+`"`)
+	if r.Header.Get("If-None-Match") == `"`+f.hash+`"` {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Write(f.body)
+}
