@@ -121,7 +121,7 @@ type User struct {
 
 // NeedsTOTP reports whether any of the user's roles requires two-factor
 // sign-in.
-func (u *User) NeedsTOTP() bool {
+func (u User) NeedsTOTP() bool {
 	for _, g := range u.Grants {
 		if g.Role.NeedsTOTP() {
 			return true
@@ -131,7 +131,7 @@ func (u *User) NeedsTOTP() bool {
 }
 
 // RoleLabels lists the user's roles for display, without repeats.
-func (u *User) RoleLabels() []string {
+func (u User) RoleLabels() []string {
 	var out []string
 	for _, g := range u.Grants {
 		if l := g.Role.Label(); !slices.Contains(out, l) {

@@ -139,9 +139,6 @@ func conflictAsInvalid(err error, field, msg string) error {
 // role on the parent.
 func (s *Service) CreateOrg(ctx context.Context, actor account.Actor, o *Org) error {
 	o.Normalize()
-	if err := o.Validate(); err != nil {
-		return err
-	}
 	return s.store.UpdateOrgs(ctx, func(tx Tx) error {
 		orgs, err := tx.Orgs(ctx)
 		if err != nil {
@@ -160,6 +157,9 @@ func (s *Service) CreateOrg(ctx context.Context, actor account.Actor, o *Org) er
 				return err
 			}
 		}
+		if err := o.Validate(); err != nil {
+			return err
+		}
 		if err := checkOrgUnique(orgs, o); err != nil {
 			return err
 		}
@@ -175,9 +175,6 @@ func (s *Service) CreateOrg(ctx context.Context, actor account.Actor, o *Org) er
 // that would create a cycle is refused.
 func (s *Service) UpdateOrg(ctx context.Context, actor account.Actor, o *Org) error {
 	o.Normalize()
-	if err := o.Validate(); err != nil {
-		return err
-	}
 	return s.store.UpdateOrgs(ctx, func(tx Tx) error {
 		orgs, err := tx.Orgs(ctx)
 		if err != nil {
@@ -188,6 +185,9 @@ func (s *Service) UpdateOrg(ctx context.Context, actor account.Actor, o *Org) er
 			return err
 		}
 		if err := actor.Require(Path(orgs, o.ID), account.RoleAdmin); err != nil {
+			return err
+		}
+		if err := o.Validate(); err != nil {
 			return err
 		}
 		if o.ParentID != old.ParentID {
@@ -238,6 +238,9 @@ func (s *Service) checkColumn(ctx context.Context, tx Tx, actor account.Actor, c
 	if err := actor.Require(path, columnRoles...); err != nil {
 		return err
 	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
 	cols, err := tx.Columns(ctx, c.OrgID)
 	if err != nil {
 		return err
@@ -272,9 +275,6 @@ func (s *Service) checkColumn(ctx context.Context, tx Tx, actor account.Actor, c
 // role on the org.
 func (s *Service) CreateColumn(ctx context.Context, actor account.Actor, c *Column) error {
 	c.Normalize()
-	if err := c.Validate(); err != nil {
-		return err
-	}
 	return s.store.UpdateOrgs(ctx, func(tx Tx) error {
 		if err := s.checkColumn(ctx, tx, actor, c); err != nil {
 			return err
@@ -289,9 +289,6 @@ func (s *Service) CreateColumn(ctx context.Context, actor account.Actor, c *Colu
 // UpdateColumn stores changes to a column; its org cannot change.
 func (s *Service) UpdateColumn(ctx context.Context, actor account.Actor, c *Column) error {
 	c.Normalize()
-	if err := c.Validate(); err != nil {
-		return err
-	}
 	return s.store.UpdateOrgs(ctx, func(tx Tx) error {
 		old, err := tx.Column(ctx, c.ID)
 		if err != nil {
