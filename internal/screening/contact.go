@@ -21,6 +21,7 @@ func isDomainByte(c byte) bool {
 // characters; the top-level domain must be at least two letters.
 func scanEmails(s, loc string) []Finding {
 	var out []Finding
+	prevEnd := 0 // a local part must not reach into the previous address
 	for off := 0; off < len(s); {
 		k := strings.IndexByte(s[off:], '@')
 		if k < 0 {
@@ -29,7 +30,7 @@ func scanEmails(s, loc string) []Finding {
 		at := off + k
 		off = at + 1
 		a := at
-		for a > 0 && isEmailLocalByte(s[a-1]) {
+		for a > prevEnd && isEmailLocalByte(s[a-1]) {
 			a--
 		}
 		for a < at && s[a] == '.' {
@@ -49,7 +50,7 @@ func scanEmails(s, loc string) []Finding {
 			continue
 		}
 		out = append(out, newFinding(s, loc, KindEmail, SeverityWarning, ConfidenceHigh, a, b, "电子邮箱地址"))
-		off = b
+		off, prevEnd = b, b
 	}
 	return out
 }
