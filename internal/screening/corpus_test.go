@@ -86,7 +86,23 @@ func expand(g *gen, text string) (string, error) {
 	}
 }
 
-// resolveSpans removes the [[ ]] markers and returns their byte spans.
+// corpusKinds are the kinds the corpus measures.
+var corpusKinds = []screening.Kind{
+	screening.KindIDNumber, screening.KindMobile, screening.KindBankCard, screening.KindEmail,
+	screening.KindAddress, screening.KindMarking, screening.KindSensitiveWord,
+}
+
+func isKind(s string) bool {
+	for _, k := range corpusKinds {
+		if string(k) == s {
+			return true
+		}
+	}
+	return false
+}
+
+// resolveSpans removes the [[ ]] markers and returns their byte spans; a
+// marker may name its own kind as [[kind:...]].
 func resolveSpans(text string, kind screening.Kind, conf screening.Confidence) (string, []wantSpan) {
 	var b strings.Builder
 	var spans []wantSpan
@@ -98,9 +114,14 @@ func resolveSpans(text string, kind screening.Kind, conf screening.Confidence) (
 		}
 		j := strings.Index(text[i:], "]]")
 		b.WriteString(text[:i])
+		inner := text[i+2 : i+j]
+		k, c := kind, conf
+		if other, rest, ok := strings.Cut(inner, ":"); ok && isKind(other) {
+			k, c, inner = screening.Kind(other), "", rest
+		}
 		start := b.Len()
-		b.WriteString(text[i+2 : i+j])
-		spans = append(spans, wantSpan{kind, conf, start, b.Len()})
+		b.WriteString(inner)
+		spans = append(spans, wantSpan{k, c, start, b.Len()})
 		text = text[i+j+2:]
 	}
 }
@@ -130,10 +151,7 @@ func TestCorpusPrecisionAndRecall(t *testing.T) {
 	opts := screening.Options{Now: fixedNow, Words: testWords(t), Location: "corpus"}
 	type tally struct{ tp, fn, fp, wrongConf int }
 	stats := map[screening.Kind]*tally{}
-	for _, k := range []screening.Kind{
-		screening.KindIDNumber, screening.KindMobile, screening.KindBankCard, screening.KindEmail,
-		screening.KindAddress, screening.KindMarking, screening.KindSensitiveWord,
-	} {
+	for _, k := range corpusKinds {
 		stats[k] = &tally{}
 	}
 	negatives, negativeHits := 0, 0
@@ -177,10 +195,7 @@ func TestCorpusPrecisionAndRecall(t *testing.T) {
 	}
 	t.Logf("%d cases, %d negatives", len(cases), negatives)
 	t.Logf("%-15s %6s %6s %6s %9s %7s", "kind", "tp", "fn", "fp", "precision", "recall")
-	for _, k := range []screening.Kind{
-		screening.KindIDNumber, screening.KindMobile, screening.KindBankCard, screening.KindEmail,
-		screening.KindAddress, screening.KindMarking, screening.KindSensitiveWord,
-	} {
+	for _, k := range corpusKinds {
 		s := stats[k]
 		precision := ratio(s.tp, s.tp+s.fp)
 		recall := ratio(s.tp, s.tp+s.fn)
