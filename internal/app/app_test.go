@@ -193,5 +193,3 @@ func mustNotContain(t *testing.T, what, body string, nots ...string) {
 		}
 	}
 }
-
-

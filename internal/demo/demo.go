@@ -97,7 +97,7 @@ func specs() []orgSpec {
 	return []orgSpec{
 		{key: "city", org: org.Org{Code: "42130000", Name: "随州市人民政府", ShortName: "市政府", Sort: 10,
 			Site: org.Site{Name: "随州市人民政府门户网站", SiteCode: "4213000001", ICP: "鄂ICP备00000000号（演示）", PSB: "鄂公网安备00000000000000号（演示）",
-				Address: "湖北省随州市（演示地址）", Phone: "0722-0000000（演示）", PathPrefix: "szf"}},
+				Address: "湖北省随州市（演示地址）", Phone: "0722-0000000（演示）", PathPrefix: "szf", Host: "szf.gongkai.test"}},
 			cols: append([]colSpec{list("zwdt", "政务动态", 14), list("tzgg", "通知公告", 180)}, disclosure("随州市人民政府")...)},
 		{key: "bureau", parent: "city", org: org.Org{Code: "42130021", Name: "随州市民政局", ShortName: "市民政局", Sort: 20,
 			Site: org.Site{Name: "随州市民政局", SiteCode: "4213000021", ICP: "鄂ICP备00000021号（演示）", PSB: "鄂公网安备00000000000021号（演示）",

@@ -1,0 +1,109 @@
+package app_test
+
+import (
+	"net/url"
+	"testing"
+
+	"gongkai/internal/admin"
+	"gongkai/internal/site"
+	"gongkai/internal/web"
+)
+
+// TestEveryTemplateRenders visits a page for every template of the staff
+// UI and the public site with real data, so a template that parses but
+// fails to execute is caught. A new template without a visit here fails.
+func TestEveryTemplateRenders(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		bureau := e.org("42130021")
+		col := e.column("42130021", "tzgg")
+		li, err := e.app.DB.UserByName(t.Context(), "xinxiyuan")
+		if err != nil {
+			t.Fatal(err)
+		}
+		adm := e.browser()
+		adm.loginFull("mzj.admin")
+		type visit struct {
+			method, path string
+			form         url.Values
+			want         int
+		}
+		adminPages := map[string]visit{
+			"dashboard":   {"GET", "/admin/", nil, 200},
+			"org/list":    {"GET", "/admin/orgs", nil, 200},
+			"org/form":    {"GET", "/admin/orgs/new", nil, 200},
+			"column/list": {"GET", "/admin/orgs/" + itoa(bureau.ID) + "/columns", nil, 200},
+			"column/form": {"GET", "/admin/columns/" + itoa(col.ID) + "/edit", nil, 200},
+			"user/list":   {"GET", "/admin/users", nil, 200},
+			"user/form":   {"GET", "/admin/users/" + itoa(li.ID) + "/edit", nil, 200},
+			"user/secret": {"POST", "/admin/users", url.Values{"username": {"new.user"}, "display_name": {"新同事"}, "org_id": {itoa(bureau.ID)},
+				"grant_rows": {"1"}, "grant_org_0": {itoa(bureau.ID)}, "role_0": {"officer", "reviewer"}}, 200},
+			"audit/list":    {"GET", "/admin/audit?action=login", nil, 200},
+			"auth/password": {"GET", "/admin/password", nil, 200},
+			"error":         {"GET", "/admin/nothing-here", nil, 404},
+		}
+		anon := e.browser()
+		anonPages := map[string]visit{
+			"auth/login": {"GET", "/admin/login", nil, 200},
+		}
+		enrol := e.browser()
+		enrol.login("baomi")
+		enrolPages := map[string]visit{"auth/enrol": {"GET", "/admin/2fa/enrol", nil, 200}}
+		totp := e.browser()
+		totp.loginFull("bangongshi")
+		totp2 := e.browser()
+		totp2.login("bangongshi")
+		totpPages := map[string]visit{"auth/totp": {"GET", "/admin/2fa", nil, 200}}
+
+		check := func(b *browser, pages map[string]visit) {
+			for name, v := range pages {
+				var r resp
+				if v.method == "GET" {
+					r = b.get(v.path)
+				} else {
+					r = b.post(v.path, v.form)
+				}
+				if r.status != v.want {
+					t.Errorf("template %s: %s %s = %d, want %d", name, v.method, v.path, r.status, v.want)
+				}
+			}
+		}
+		check(adm, adminPages)
+		check(anon, anonPages)
+		check(enrol, enrolPages)
+		check(totp2, totpPages)
+
+		sitePages := map[string]string{"home": "/", "column": "/col/zwgk/", "page": "/col/nb2017/", "orgs": "/orgs", "error": "/col/none/"}
+		for name, p := range sitePages {
+			if r := anon.get(p); r.status >= 500 {
+				t.Errorf("site template %s: GET %s = %d", name, p, r.status)
+			}
+		}
+
+		assets, err := web.NewAssets(web.StaticFS())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ar, err := admin.Templates(assets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range ar.Names() {
+			_, a := adminPages[n]
+			_, b := anonPages[n]
+			_, c := enrolPages[n]
+			_, d := totpPages[n]
+			if !a && !b && !c && !d {
+				t.Errorf("admin template %s is not visited by this test", n)
+			}
+		}
+		sr, err := site.Templates(assets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range sr.Names() {
+			if _, ok := sitePages[n]; !ok {
+				t.Errorf("site template %s is not visited by this test", n)
+			}
+		}
+	})
+}
