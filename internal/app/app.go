@@ -16,6 +16,7 @@ import (
 	"gongkai/internal/account"
 	"gongkai/internal/admin"
 	"gongkai/internal/config"
+	"gongkai/internal/job"
 	"gongkai/internal/org"
 	"gongkai/internal/site"
 	"gongkai/internal/store"
@@ -38,6 +39,9 @@ type App struct {
 	Orgs     *org.Service
 	Metrics  *web.Metrics
 	Handler  http.Handler
+	// Jobs runs background work; features register their handlers and
+	// periodic jobs on it in New. Serve runs it.
+	Jobs *job.Runner
 }
 
 // New opens and migrates the database and builds the handlers. The caller
@@ -67,6 +71,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	a := &App{Config: cfg, Log: opts.Log, DB: db, Metrics: web.NewMetrics()}
 	a.Accounts = account.NewService(db, account.Config{Hasher: account.NewHasher(opts.HashParams, 4), Now: opts.Now, Issuer: "政务公开"})
 	a.Orgs = org.NewService(db)
+	a.Jobs = job.NewRunner(db, opts.Log, opts.Now)
 	if err := a.buildHandler(opts.Now); err != nil {
 		db.Close()
 		return nil, err
@@ -149,11 +154,22 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		a.Jobs.Run(jobsCtx)
+	}()
 	select {
 	case err := <-errc:
+		stopJobs()
+		<-jobsDone
 		return err
 	case <-ctx.Done():
 	}
+	stopJobs()
+	<-jobsDone
 	wait := a.Config.ShutdownWait
 	if wait == 0 {
 		wait = 20 * time.Second

@@ -49,9 +49,9 @@ func migrationsFor(d Dialect) ([]Migration, error) {
 		out = append(out, Migration{Version: v, Name: rest, SQL: string(b)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	for i, m := range out {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("migrations for %s: expected version %d, found %d", d, i+1, m.Version)
+	for i := 1; i < len(out); i++ {
+		if out[i].Version == out[i-1].Version {
+			return nil, fmt.Errorf("migrations for %s: two files numbered %d", d, out[i].Version)
 		}
 	}
 	return out, nil
@@ -61,14 +61,16 @@ func migrationsFor(d Dialect) ([]Migration, error) {
 type ErrSchemaTooNew struct{ DB, Binary int }
 
 func (e *ErrSchemaTooNew) Error() string {
-	return fmt.Sprintf("database schema version %d is newer than this binary's %d: upgrade gongkai", e.DB, e.Binary)
+	return fmt.Sprintf("database has migration %d, unknown to this binary (newest %d): upgrade gongkai", e.DB, e.Binary)
 }
 
-// Migrate applies every migration not yet applied, each in its own
-// transaction, and records it in schema_migrations. On PostgreSQL it holds
-// an advisory lock for the current schema, so nodes starting together do not
-// race. It returns the versions applied and refuses a schema newer than the
-// binary with *ErrSchemaTooNew.
+// Migrate applies every migration not yet applied, in order, each in its
+// own transaction, and records it in schema_migrations. Numbers may have
+// gaps (features developed side by side reserve numbers); a lower number
+// added later is still applied. On PostgreSQL it holds an advisory lock for
+// the current schema, so nodes starting together do not race. It returns
+// the versions applied and refuses, with *ErrSchemaTooNew, a database that
+// has a migration this binary does not know.
 func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
 	ms, err := db.Migrations()
 	if err != nil {
@@ -95,15 +97,21 @@ func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
 	if _, err := conn.ExecContext(ctx, createQ); err != nil {
 		return nil, fmt.Errorf("migrate: create schema_migrations: %w", err)
 	}
-	current, err := schemaVersion(ctx, conn)
+	done, err := appliedVersions(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
-	if latest := len(ms); current > latest {
-		return nil, &ErrSchemaTooNew{DB: current, Binary: latest}
+	known := map[int]bool{}
+	for _, m := range ms {
+		known[m.Version] = true
+	}
+	for v := range done {
+		if !known[v] {
+			return nil, &ErrSchemaTooNew{DB: v, Binary: ms[len(ms)-1].Version}
+		}
 	}
 	for _, m := range ms {
-		if m.Version <= current {
+		if done[m.Version] {
 			continue
 		}
 		if err := db.apply(ctx, conn, m); err != nil {
@@ -137,12 +145,21 @@ func (db *DB) apply(ctx context.Context, conn *sql.Conn, m Migration) error {
 	return nil
 }
 
-func schemaVersion(ctx context.Context, conn *sql.Conn) (int, error) {
-	var v sql.NullInt64
-	if err := conn.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("read schema version: %w", err)
+func appliedVersions(ctx context.Context, conn *sql.Conn) (map[int]bool, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("read applied migrations: %w", err)
 	}
-	return int(v.Int64), nil
+	defer rows.Close()
+	out := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read applied migrations: %w", err)
+		}
+		out[v] = true
+	}
+	return out, rows.Err()
 }
 
 // SchemaVersion returns the highest applied migration, 0 for an empty
