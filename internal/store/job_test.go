@@ -115,7 +115,10 @@ func TestJobLeaseExpiryLetsAnotherRunnerTakeOver(t *testing.T) {
 func TestSigningKeyIsCreatedOnce(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		n := 0
-		create := func() (string, string, error) { n++; return "secret" + string(rune('0'+n)), "public" + string(rune('0'+n)), nil }
+		create := func() (string, string, error) {
+			n++
+			return "secret" + string(rune('0'+n)), "public" + string(rune('0'+n)), nil
+		}
 		s1, v1, err := db.SigningKey(t.Context(), "log", create)
 		if err != nil {
 			t.Fatal(err)
