@@ -240,8 +240,9 @@ type basePage struct {
 	Auth *auth
 }
 
-// User is the signed-in user, for the layout.
-func (p basePage) User() *account.User {
+// Me is the signed-in user, for the layout. (Not "User": pages about a
+// user have a field of that name.)
+func (p basePage) Me() *account.User {
 	if p.Auth == nil {
 		return nil
 	}

@@ -98,6 +98,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 	mux.Handle("GET /healthz", http.HandlerFunc(a.healthz))
 	mux.Handle("GET /metrics", privateOnly(a.Metrics.Handler(), errorPage))
 	mux.Handle("GET /static/", assets)
+	mux.Handle("GET /favicon.ico", http.RedirectHandler(assets.Path("favicon.svg"), http.StatusMovedPermanently))
 	mux.Handle("/admin/", adminH)
 	mux.Handle("/admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
 	mux.Handle("/", siteH)

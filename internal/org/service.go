@@ -238,14 +238,19 @@ func (s *Service) checkColumn(ctx context.Context, tx Tx, actor account.Actor, c
 	if err := actor.Require(path, columnRoles...); err != nil {
 		return err
 	}
+	// Report shape and uniqueness problems together.
+	inv := &apperr.Invalid{}
 	if err := c.Validate(); err != nil {
-		return err
+		v, ok := apperr.AsInvalid(err)
+		if !ok {
+			return err
+		}
+		inv = v
 	}
 	cols, err := tx.Columns(ctx, c.OrgID)
 	if err != nil {
 		return err
 	}
-	inv := &apperr.Invalid{}
 	for _, x := range cols {
 		if x.ID != c.ID && x.Slug == c.Slug {
 			inv.Add("slug", fmt.Sprintf("栏目标识“%s”已被栏目“%s”使用", c.Slug, x.Name))
