@@ -72,6 +72,18 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	a.Accounts = account.NewService(db, account.Config{Hasher: account.NewHasher(opts.HashParams, 4), Now: opts.Now, Issuer: "政务公开"})
 	a.Orgs = org.NewService(db)
 	a.Jobs = job.NewRunner(db, opts.Log, opts.Now)
+	// Expired sessions are refused anyway; removing them keeps the table small.
+	a.Jobs.Handle("sessions.cleanup", func(ctx context.Context, _ job.Job) error {
+		n, err := db.DeleteExpiredSessions(ctx)
+		if err == nil && n > 0 {
+			opts.Log.Info("expired sessions removed", slog.Int64("count", n))
+		}
+		return err
+	})
+	if err := a.Jobs.Every("sessions.cleanup", time.Hour, nil); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := a.buildHandler(opts.Now); err != nil {
 		db.Close()
 		return nil, err

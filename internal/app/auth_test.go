@@ -209,3 +209,20 @@ func TestPasswordChangeAndAdminReset(t *testing.T) {
 		}
 	})
 }
+
+func TestExpiredSessionsAreRemovedByTheHourlyJob(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		e.browser().login("xinxiyuan")
+		e.clock.Add(account.SessionAbsolute + time.Hour)
+		if err := e.app.Jobs.Schedule(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.app.Jobs.RunDue(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		n, err := e.app.DB.DeleteExpiredSessions(t.Context())
+		if err != nil || n != 0 {
+			t.Errorf("sessions left after the cleanup job: %d, %v", n, err)
+		}
+	})
+}

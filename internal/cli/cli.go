@@ -52,6 +52,7 @@ func commands() []command {
 		{"demo", "load the demo site group into an empty database", runDemo},
 		{"audit", "check the audit trail: verify", runAudit},
 		{"workday", "count working days with the official holiday calendar: is, add", runWorkday},
+		{"jobs", "inspect the background job queue: list, retry, cancel", runJobs},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -216,3 +216,38 @@ func TestServeDemoAndGracefulShutdown(t *testing.T) {
 		t.Errorf("demo on a loaded database = %d %q %q", code, o2, e2)
 	}
 }
+
+func TestJobsCommands(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	vars := map[string]string{"GONGKAI_DATA": dir}
+	if code, _, e := run(t, vars, "", "migrate"); code != 0 {
+		t.Fatal(e)
+	}
+	db, err := store.Open(t.Context(), store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ExecForTest(t.Context(), `INSERT INTO jobs (kind, state, run_at, last_error, created_at, updated_at) VALUES ('report.build', 'failed', '2026-01-01T00:00:00.000000Z', 'disk full', '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	code, out, _ := run(t, vars, "", "jobs", "list", "--state", "failed")
+	if code != 0 || !strings.Contains(out, "report.build") || !strings.Contains(out, "disk full") {
+		t.Fatalf("jobs list = %d %q", code, out)
+	}
+	if code, _, e := run(t, vars, "", "jobs", "retry", "1"); code != 0 {
+		t.Fatalf("jobs retry = %d %s", code, e)
+	}
+	if code, out, _ := run(t, vars, "", "jobs", "list", "--state", "pending"); code != 0 || !strings.Contains(out, "report.build") {
+		t.Errorf("retried job not pending: %q", out)
+	}
+	if code, _, e := run(t, vars, "", "jobs", "retry", "1"); code != 1 || !strings.Contains(e, "pending") {
+		t.Errorf("retry of a pending job = %d %q, want 1 and a reason", code, e)
+	}
+	if code, _, _ := run(t, vars, "", "jobs", "cancel", "1"); code != 0 {
+		t.Errorf("cancel failed")
+	}
+	if code, _, _ := run(t, vars, "", "jobs", "cancel", "99"); code != 2 {
+		t.Errorf("cancel of a missing job = %d, want 2", code)
+	}
+}

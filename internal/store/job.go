@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"gongkai/internal/apperr"
 	"gongkai/internal/job"
 )
 
@@ -167,4 +168,39 @@ func (db *DB) SigningKey(ctx context.Context, name string, create func() (skey, 
 		return tx.queryRow(ctx, `SELECT skey, vkey FROM signing_keys WHERE name = ?`, name).Scan(&skey, &vkey)
 	})
 	return skey, vkey, err
+}
+
+// RetryJob makes a failed or cancelled job pending again, due now, with a
+// fresh count of attempts. Other states wrap apperr.ErrConflict.
+func (db *DB) RetryJob(ctx context.Context, id int64) error {
+	return db.setJobState(ctx, id, `state = 'pending', attempts = 0, run_at = ?, last_error = ''`, []string{"failed", "cancelled"}, true)
+}
+
+// CancelJob stops a pending job from running. Other states wrap
+// apperr.ErrConflict.
+func (db *DB) CancelJob(ctx context.Context, id int64) error {
+	return db.setJobState(ctx, id, `state = 'cancelled'`, []string{"pending"}, false)
+}
+
+func (db *DB) setJobState(ctx context.Context, id int64, set string, from []string, withNow bool) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		var state string
+		if err := tx.queryRow(ctx, `SELECT state FROM jobs WHERE id = ?`, id).Scan(&state); err != nil {
+			return notFound("job", id)
+		}
+		ok := false
+		for _, f := range from {
+			ok = ok || state == f
+		}
+		if !ok {
+			return fmt.Errorf("job %d is %s: %w", id, state, apperr.ErrConflict)
+		}
+		args := []any{}
+		if withNow {
+			args = append(args, tx.t(tx.now))
+		}
+		args = append(args, tx.t(tx.now), id)
+		_, err := tx.exec(ctx, `UPDATE jobs SET `+set+`, updated_at = ? WHERE id = ?`, args...)
+		return err
+	})
 }

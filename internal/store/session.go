@@ -66,7 +66,13 @@ func (tx *Tx) DeleteUserSessions(ctx context.Context, userID int64, keepID strin
 }
 
 // DeleteExpiredSessions removes sessions past their absolute expiry or idle
-// for longer than account.SessionIdle.
+// for longer than account.SessionIdle, in a transaction of its own.
+func (db *DB) DeleteExpiredSessions(ctx context.Context) (n int64, err error) {
+	err = db.Update(ctx, func(tx *Tx) error { n, err = tx.DeleteExpiredSessions(ctx); return err })
+	return n, err
+}
+
+// DeleteExpiredSessions removes expired sessions inside tx.
 func (tx *Tx) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	res, err := tx.exec(ctx, `DELETE FROM sessions WHERE expires_at < ? OR seen_at < ?`, tx.t(tx.now), tx.t(tx.now.Add(-account.SessionIdle)))
 	if err != nil {
