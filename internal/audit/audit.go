@@ -40,6 +40,46 @@ const (
 	ActDemoLoad      Action = "demo_load"
 )
 
+// Actions of disclosure on application (internal/apply).
+const (
+	ActApplySubmit     Action = "apply_submit"
+	ActApplyRegister   Action = "apply_register"
+	ActApplyReceive    Action = "apply_receive"
+	ActApplyAssign     Action = "apply_assign"
+	ActApplyCorrection Action = "apply_correction"
+	ActApplyCorrected  Action = "apply_corrected"
+	ActApplyConsult    Action = "apply_consult"
+	ActApplyConsultEnd Action = "apply_consult_end"
+	ActApplyExtend     Action = "apply_extend"
+	ActApplyAnswer     Action = "apply_answer"
+	ActApplyDeliver    Action = "apply_deliver"
+	ActApplyAttach     Action = "apply_attach"
+	ActApplyCase       Action = "apply_case"
+	ActApplyTemplate   Action = "apply_template"
+	ActCalendarYear    Action = "calendar_year"
+)
+
+// Actions of the publishing workflow (internal/publish).
+const (
+	ActItemCreate         Action = "item_create"
+	ActItemSave           Action = "item_save"
+	ActItemSubmit         Action = "item_submit"
+	ActItemSectionApprove Action = "item_section_approve"
+	ActItemApprove        Action = "item_approve"
+	ActItemReject         Action = "item_reject"
+	ActItemSchedule       Action = "item_schedule"
+	ActItemPublish        Action = "item_publish"
+	ActItemPublishUpdate  Action = "item_publish_update"
+	ActItemUpdate         Action = "item_update"
+	ActItemExpire         Action = "item_expire"
+	ActItemRepeal         Action = "item_repeal"
+	ActItemWithdraw       Action = "item_withdraw"
+	ActAttachmentAdd      Action = "attachment_add"
+	ActAttachmentRemove   Action = "attachment_remove"
+	ActAPITokenCreate     Action = "api_token_create"
+	ActAPITokenRevoke     Action = "api_token_revoke"
+)
+
 // Label is the action's name in the staff UI.
 func (a Action) Label() string {
 	if l, ok := labels[a]; ok {
@@ -55,14 +95,30 @@ var labels = map[Action]string{
 	ActUserCreate: "新建用户", ActUserUpdate: "修改用户", ActUserDisable: "停用用户", ActUserEnable: "启用用户", ActUserUnlock: "解除锁定",
 	ActOrgCreate: "新建机构", ActOrgUpdate: "修改机构",
 	ActColumnCreate: "新建栏目", ActColumnUpdate: "修改栏目", ActColumnMove: "调整栏目顺序", ActColumnHide: "隐藏栏目", ActColumnShow: "显示栏目",
-	ActDemoLoad: "载入演示数据",
+	ActDemoLoad:    "载入演示数据",
+	ActApplySubmit: "网上提交依申请公开", ActApplyRegister: "登记依申请公开", ActApplyReceive: "确认收到申请",
+	ActApplyAssign: "分配经办人", ActApplyCorrection: "告知补正", ActApplyCorrected: "收到补正",
+	ActApplyConsult: "征求意见", ActApplyConsultEnd: "收到意见", ActApplyExtend: "延长答复期限",
+	ActApplyAnswer: "作出答复", ActApplyDeliver: "送达答复", ActApplyAttach: "添加申请附件",
+	ActApplyCase: "登记复议诉讼", ActApplyTemplate: "修改告知书模板", ActCalendarYear: "修改节假日安排",
+	ActItemCreate: "新建信息", ActItemSave: "保存信息草稿", ActItemSubmit: "提交审核", ActItemSectionApprove: "科室审核通过",
+	ActItemApprove: "保密审查通过", ActItemReject: "退回信息", ActItemSchedule: "定时发布", ActItemPublish: "发布信息",
+	ActItemPublishUpdate: "发布更新", ActItemUpdate: "开始更新信息", ActItemExpire: "标记失效", ActItemRepeal: "标记废止",
+	ActItemWithdraw: "撤回信息", ActAttachmentAdd: "上传附件", ActAttachmentRemove: "删除附件",
+	ActAPITokenCreate: "创建接口令牌", ActAPITokenRevoke: "吊销接口令牌",
 }
 
 // Actions lists the known actions, for filters in the staff UI.
 func Actions() []Action {
 	return []Action{ActLogin, ActLoginFailed, ActLogout, ActTOTPEnrol, ActTOTPFailed, ActTOTPReset,
 		ActPasswordSet, ActPasswordReset, ActUserCreate, ActUserUpdate, ActUserDisable, ActUserEnable, ActUserUnlock,
-		ActOrgCreate, ActOrgUpdate, ActColumnCreate, ActColumnUpdate, ActColumnMove, ActColumnHide, ActColumnShow, ActDemoLoad}
+		ActOrgCreate, ActOrgUpdate, ActColumnCreate, ActColumnUpdate, ActColumnMove, ActColumnHide, ActColumnShow, ActDemoLoad,
+		ActApplySubmit, ActApplyRegister, ActApplyReceive, ActApplyAssign, ActApplyCorrection, ActApplyCorrected,
+		ActApplyConsult, ActApplyConsultEnd, ActApplyExtend, ActApplyAnswer, ActApplyDeliver, ActApplyAttach,
+		ActApplyCase, ActApplyTemplate, ActCalendarYear,
+		ActItemCreate, ActItemSave, ActItemSubmit, ActItemSectionApprove, ActItemApprove, ActItemReject, ActItemSchedule,
+		ActItemPublish, ActItemPublishUpdate, ActItemUpdate, ActItemExpire, ActItemRepeal, ActItemWithdraw,
+		ActAttachmentAdd, ActAttachmentRemove, ActAPITokenCreate, ActAPITokenRevoke}
 }
 
 // Record is one entry of the audit trail.
