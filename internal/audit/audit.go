@@ -59,25 +59,6 @@ const (
 	ActCalendarYear    Action = "calendar_year"
 )
 
-// Actions of disclosure on application (internal/apply).
-const (
-	ActApplySubmit     Action = "apply_submit"
-	ActApplyRegister   Action = "apply_register"
-	ActApplyReceive    Action = "apply_receive"
-	ActApplyAssign     Action = "apply_assign"
-	ActApplyCorrection Action = "apply_correction"
-	ActApplyCorrected  Action = "apply_corrected"
-	ActApplyConsult    Action = "apply_consult"
-	ActApplyConsultEnd Action = "apply_consult_end"
-	ActApplyExtend     Action = "apply_extend"
-	ActApplyAnswer     Action = "apply_answer"
-	ActApplyDeliver    Action = "apply_deliver"
-	ActApplyAttach     Action = "apply_attach"
-	ActApplyCase       Action = "apply_case"
-	ActApplyTemplate   Action = "apply_template"
-	ActCalendarYear    Action = "calendar_year"
-)
-
 // Actions of the publishing workflow (internal/publish).
 const (
 	ActItemCreate         Action = "item_create"
