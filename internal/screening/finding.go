@@ -21,6 +21,8 @@ const (
 	KindMarking            Kind = "marking"              // classification or internal-use marking (密级标志)
 	KindSensitiveWord      Kind = "sensitive_word"       // a word from the configured word list
 	KindMapWithoutApproval Kind = "map_without_approval" // a map image without a map approval number (审图号)
+	KindManualReview       Kind = "manual_review"        // a file or page the detectors could not read (scanned PDF, unreadable file)
+	KindImageMetadata      Kind = "image_metadata"       // an image carrying EXIF, GPS or other metadata
 )
 
 // textKinds are the kinds Scan can report, in the order their detectors
@@ -76,6 +78,10 @@ type Finding struct {
 	Excerpt string
 	// Message describes the finding for reviewers, in Simplified Chinese.
 	Message string
+	// Place is the structured form of Location for findings from
+	// ScanDocument (attachment, sheet and cell, page, paragraph); it is the
+	// zero Place for findings from Scan.
+	Place Place
 }
 
 // End returns the byte offset just past the finding's span.
