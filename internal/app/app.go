@@ -18,6 +18,7 @@ import (
 	"gongkai/internal/config"
 	"gongkai/internal/job"
 	"gongkai/internal/org"
+	"gongkai/internal/publish"
 	"gongkai/internal/site"
 	"gongkai/internal/store"
 	"gongkai/internal/web"
@@ -37,6 +38,7 @@ type App struct {
 	DB       *store.DB
 	Accounts *account.Service
 	Orgs     *org.Service
+	Publish  *publish.Service
 	Metrics  *web.Metrics
 	Handler  http.Handler
 	// Jobs runs background work; features register their handlers and
@@ -72,6 +74,9 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	a.Accounts = account.NewService(db, account.Config{Hasher: account.NewHasher(opts.HashParams, 4), Now: opts.Now, Issuer: "政务公开"})
 	a.Orgs = org.NewService(db)
 	a.Jobs = job.NewRunner(db, opts.Log, opts.Now)
+	// Publishing (issue 3): the service, and scheduled publishing.
+	a.Publish = publish.NewService(db, publish.Options{})
+	a.Jobs.Handle(publish.JobScheduled, a.Publish.RunScheduled)
 	// Expired sessions are refused anyway; removing them keeps the table small.
 	a.Jobs.Handle("sessions.cleanup", func(ctx context.Context, _ job.Job) error {
 		n, err := db.DeleteExpiredSessions(ctx)
@@ -96,7 +101,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 	if err != nil {
 		return err
 	}
-	siteH, err := site.New(site.Config{Log: a.Log, Reader: a.DB, Assets: assets})
+	siteH, err := site.New(site.Config{Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL})
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}

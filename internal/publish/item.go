@@ -310,3 +310,25 @@ func ParseIndexNo(s string) (orgCode string, year, n int, ok bool) {
 	}
 	return s[:i], year, n, true
 }
+
+// Filter selects items for listings.
+type Filter struct {
+	// Public lists only items on the public site, with their live
+	// version; otherwise the current version is listed.
+	Public   bool
+	OrgIDs   []int64 // nil: every org; empty: none
+	States   []State
+	ColumnID int64 // public: any column the item appears in; staff: the primary column
+	Query    string
+	Topic    string
+	Genre    string
+	Validity Validity
+	Offset   int
+	Limit    int // 1 to 200; 0 means 20
+}
+
+// Listed is an item with the version a listing shows.
+type Listed struct {
+	Item    Item
+	Version Version
+}
