@@ -101,7 +101,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 	if err != nil {
 		return err
 	}
-	siteH, err := site.New(site.Config{Log: a.Log, Reader: a.DB, Assets: assets})
+	siteH, err := site.New(site.Config{Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL})
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}

@@ -72,7 +72,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 		check(enrol, enrolPages)
 		check(totp2, totpPages)
 
-		sitePages := map[string]string{"home": "/", "column": "/col/zwgk/", "page": "/col/nb2017/", "orgs": "/orgs", "error": "/col/none/"}
+		sitePages := map[string]string{"home": "/", "column": "/col/zwgk/", "page": "/col/nb2017/", "orgs": "/orgs", "error": "/col/none/", "leave": "/leave?to=" + url.QueryEscape("https://beian.miit.gov.cn/")}
 		for name, p := range sitePages {
 			if r := anon.get(p); r.status >= 500 {
 				t.Errorf("site template %s: GET %s = %d", name, p, r.status)

@@ -2,6 +2,7 @@ package site
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 
 	"gongkai/internal/apperr"
@@ -23,6 +24,44 @@ type page struct {
 	Nav     []org.Column // top-level visible columns, topics excluded
 	Current int64        // the top-level column being viewed
 	Crumbs  []crumb
+	Hant    bool   // rendered for conversion to Traditional Chinese
+	Here    string // this page's path, without the /zh-hant prefix
+	Elder   bool   // elderly-friendly mode is on
+}
+
+// SwitchURL is the same page in the other script.
+func (p page) SwitchURL() string {
+	if p.Hant {
+		return p.Here
+	}
+	return HantPrefix + p.Here
+}
+
+// QRURL is the address of this page's QR code image.
+func (p page) QRURL() string {
+	here := p.Here
+	if p.Hant {
+		here = HantPrefix + here
+	}
+	return "/qr.svg?p=" + url.QueryEscape(here)
+}
+
+// ElderURL switches the elderly-friendly mode and comes back here.
+func (p page) ElderURL() string {
+	on := "1"
+	if p.Elder {
+		on = "0"
+	}
+	here := p.Here
+	if p.Hant {
+		here = HantPrefix + here
+	}
+	return "/elder?on=" + on + "&back=" + url.QueryEscape(here)
+}
+
+// LeaveURL is the notice page in front of an outside address.
+func (p page) LeaveURL(target string) string {
+	return p.Base + "/leave?to=" + url.QueryEscape(target)
 }
 
 // SiteName is the name in the masthead.
@@ -39,9 +78,13 @@ func (p page) SiteName() string {
 // Home is the address of the site's home page.
 func (p page) Home() string { return p.Base + "/" }
 
-// ColURL is the address of a column.
+// ColURL is the address of a column; outside links go through the
+// leaving notice.
 func (p page) ColURL(c org.Column) string {
 	if c.Kind == org.ColumnLink {
+		if org.ValidExternalURL(c.LinkURL) {
+			return p.LeaveURL(c.LinkURL)
+		}
 		return c.LinkURL
 	}
 	return p.Base + "/col/" + c.Slug + "/"
@@ -53,11 +96,11 @@ func (p page) External(c org.Column) bool {
 }
 
 func newPage(r *http.Request, sc *siteCtx, title string) page {
-	p := page{Page: web.Page{Title: title, RequestID: web.RequestID(r), Path: r.URL.Path}}
+	p := page{Page: web.Page{Title: title, RequestID: web.RequestID(r), Path: r.URL.Path}, Here: r.URL.Path, Elder: elderMode(r)}
 	if sc == nil {
 		return p
 	}
-	p.Org, p.Base = sc.Org, sc.Base
+	p.Org, p.Base, p.Hant, p.Here = sc.Org, sc.Base, sc.Hant, sc.Path
 	for _, c := range visibleChildren(sc.Columns, 0) {
 		if c.Kind != org.ColumnTopic {
 			p.Nav = append(p.Nav, c)

@@ -6,9 +6,11 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -33,12 +35,19 @@ type Config struct {
 	Log    *slog.Logger
 	Reader Reader
 	Assets *web.Assets
+	// BaseURL is the public address (config --base-url), for QR codes;
+	// empty means the request's own host.
+	BaseURL string
+	// Links tells whether published content links to an outside address;
+	// nil means only columns and the footer count.
+	Links LinkSource
 }
 
 type handler struct {
 	Config
 	tmpl *web.Renderer
 	mux  *http.ServeMux // routes relative to an org's base path
+	hant *hantConverter
 }
 
 // New returns the public site handler, to be mounted at /.
@@ -47,7 +56,11 @@ func New(cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{Config: cfg, tmpl: r, mux: http.NewServeMux()}
+	hant, err := newHantConverter()
+	if err != nil {
+		return nil, err
+	}
+	h := &handler{Config: cfg, tmpl: r, mux: http.NewServeMux(), hant: hant}
 	h.routes(h.mux)
 	return h, nil
 }
@@ -66,6 +79,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /col/{slug}", h.wrap(h.column))
 	mux.Handle("GET /col/{slug}/{$}", h.wrap(h.column))
 	mux.Handle("GET /orgs", h.wrap(h.directory))
+	mux.Handle("GET /leave", h.wrap(h.leave))
 	mux.Handle("/", h.wrap(func(http.ResponseWriter, *http.Request) error { return apperr.ErrNotFound }))
 }
 
@@ -79,6 +93,9 @@ type siteCtx struct {
 	Base    string // "" at the root, "/mzj" under a prefix
 	Orgs    []org.Org
 	Columns []org.Column
+	Hant    bool   // the Traditional Chinese version was asked for
+	Path    string // the request path without the /zh-hant prefix
+	Elder   bool   // elderly-friendly mode
 }
 
 // resolve finds the org for a request: by host name first, then by the
@@ -110,8 +127,27 @@ func resolve(orgs []org.Org, host, path string) (*org.Org, string) {
 	return nil, ""
 }
 
-// ServeHTTP resolves the org and dispatches the rest of the path.
+// ServeHTTP serves the Traditional Chinese version under /zh-hant by
+// converting the Simplified page, and otherwise resolves the org and
+// dispatches the rest of the path.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	if p == HantPrefix || strings.HasPrefix(p, HantPrefix+"/") {
+		h.serveHant(w, r)
+		return
+	}
+	h.serve(w, r, false)
+}
+
+func (h *handler) serve(w http.ResponseWriter, r *http.Request, hant bool) {
+	switch r.URL.Path {
+	case "/qr.svg":
+		h.wrap(h.qr).ServeHTTP(w, r)
+		return
+	case "/elder":
+		h.wrap(h.elder).ServeHTTP(w, r)
+		return
+	}
 	ctx := r.Context()
 	orgs, err := h.Reader.Orgs(ctx)
 	if err != nil {
@@ -122,7 +158,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if o == nil {
 		// No default site yet: show the site group's directory at /.
 		if r.URL.Path == "/" || r.URL.Path == "/orgs" {
-			h.renderDirectory(w, r, &siteCtx{Orgs: orgs})
+			h.renderDirectory(w, r, &siteCtx{Orgs: orgs, Hant: hant, Path: r.URL.Path, Elder: elderMode(r)})
 			return
 		}
 		h.fail(w, r, nil, apperr.ErrNotFound)
@@ -137,7 +173,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, nil, err)
 		return
 	}
-	sc := &siteCtx{Org: o, Base: base, Orgs: orgs, Columns: cols}
+	sc := &siteCtx{Org: o, Base: base, Orgs: orgs, Columns: cols, Hant: hant, Path: r.URL.Path, Elder: elderMode(r)}
 	r2 := r.Clone(context.WithValue(ctx, keySite, sc))
 	r2.URL.Path = strings.TrimPrefix(r.URL.Path, base)
 	if r2.URL.Path == "" {
@@ -146,6 +182,62 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r2.URL.RawPath = ""
 	h.mux.ServeHTTP(w, r2)
 	r.Pattern = r2.Pattern // for metrics
+}
+
+// serveHant renders the Simplified page into a buffer and converts it.
+func (h *handler) serveHant(w http.ResponseWriter, r *http.Request) {
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = strings.TrimPrefix(r.URL.Path, HantPrefix)
+	if r2.URL.Path == "" {
+		r2.URL.Path = "/"
+	}
+	r2.URL.RawPath = ""
+	rec := &bufferedResponse{header: http.Header{}}
+	h.serve(rec, r2, true)
+	r.Pattern = r2.Pattern
+	for k, v := range rec.header {
+		w.Header()[k] = v
+	}
+	if loc := rec.header.Get("Location"); loc != "" {
+		if v, ok := hantURL(loc); ok {
+			w.Header().Set("Location", v)
+		}
+	}
+	body := rec.body.Bytes()
+	if strings.HasPrefix(rec.header.Get("Content-Type"), "text/html") {
+		conv, err := h.hant.Page(body)
+		if err != nil {
+			h.fail(w, r, nil, fmt.Errorf("convert page to Traditional Chinese: %w", err))
+			return
+		}
+		body = conv
+		w.Header().Del("Content-Length")
+	}
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	w.WriteHeader(rec.status)
+	w.Write(body)
+}
+
+// bufferedResponse collects a response so it can be converted.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header { return b.header }
+func (b *bufferedResponse) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
 }
 
 func siteOf(r *http.Request) *siteCtx {

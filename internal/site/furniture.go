@@ -1,0 +1,154 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/skip2/go-qrcode"
+
+	"gongkai/internal/apperr"
+	"gongkai/internal/org"
+	"gongkai/internal/web"
+)
+
+// Page furniture the report's site has on every page: the QR code of the
+// page for phones, the notice before leaving the site, the notice for
+// outdated browsers (in the layout, CSS only), and the elderly-friendly
+// mode (适老化).
+
+const elderCookie = "gk_elder"
+
+// elderMode reports whether the reader chose the elderly-friendly mode.
+func elderMode(r *http.Request) bool {
+	c, err := r.Cookie(elderCookie)
+	return err == nil && c.Value == "1"
+}
+
+// elder switches the elderly-friendly mode on or off and returns the
+// reader to the page they came from.
+func (h *handler) elder(w http.ResponseWriter, r *http.Request) error {
+	on := r.URL.Query().Get("on") == "1"
+	c := &http.Cookie{Name: elderCookie, Value: "1", Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode}
+	if !on {
+		c.Value, c.MaxAge = "", -1
+	}
+	http.SetCookie(w, c)
+	back := r.URL.Query().Get("back")
+	if !web.SafeLocalPath(back) {
+		back = "/"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}
+
+// qr serves the QR code of a page of this site as SVG. It only encodes
+// addresses on this site, so it cannot be used to make codes for others.
+func (h *handler) qr(w http.ResponseWriter, r *http.Request) error {
+	p := r.URL.Query().Get("p")
+	if !web.SafeLocalPath(p) || len(p) > 512 {
+		return apperr.ErrNotFound
+	}
+	code, err := qrcode.New(h.absURL(r, p), qrcode.Medium)
+	if err != nil {
+		return fmt.Errorf("make qr code: %w", err)
+	}
+	code.DisableBorder = false
+	bits := code.Bitmap()
+	n := len(bits)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n, n, n)
+	for y, row := range bits {
+		for x, on := range row {
+			if on {
+				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x, y)
+			}
+		}
+	}
+	b.WriteString(`"/></svg>`)
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, err = w.Write([]byte(b.String()))
+	return err
+}
+
+// absURL makes a site path absolute with the configured base URL, or the
+// request's own scheme and host.
+func (h *handler) absURL(r *http.Request, p string) string {
+	if h.BaseURL != "" {
+		return strings.TrimRight(h.BaseURL, "/") + p
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + p
+}
+
+// footerLinks are the outside addresses every page's footer links to.
+var footerLinks = []string{"https://beian.miit.gov.cn/", "https://beian.mps.gov.cn/"}
+
+// LinkSource lists outside addresses that appear in published content
+// (items' bodies), so the leaving notice can forward to them. The
+// publishing feature provides it; nil means only columns and the footer.
+type LinkSource interface {
+	PublishedLinks(ctx context.Context, target string) (bool, error)
+}
+
+// allowedExternal reports whether target appears in published content:
+// a link column of any org, the footer, or an item (through LinkSource).
+// Anything else is refused, so /leave is no open redirect.
+func (h *handler) allowedExternal(ctx context.Context, orgs []org.Org, target string) (bool, error) {
+	if !org.ValidExternalURL(target) {
+		return false, nil
+	}
+	if slices.Contains(footerLinks, target) {
+		return true, nil
+	}
+	for _, o := range orgs {
+		cols, err := h.Reader.Columns(ctx, o.ID)
+		if err != nil {
+			return false, err
+		}
+		for _, c := range cols {
+			if c.Kind == org.ColumnLink && c.Visible && c.LinkURL == target {
+				return true, nil
+			}
+		}
+	}
+	if h.Links != nil {
+		return h.Links.PublishedLinks(ctx, target)
+	}
+	return false, nil
+}
+
+type leavePage struct {
+	page
+	Target  string
+	Host    string
+	Allowed bool
+}
+
+// leave shows the notice before following a link to another site
+// ('您访问的链接即将离开…门户网站，是否继续？').
+func (h *handler) leave(w http.ResponseWriter, r *http.Request) error {
+	sc := siteOf(r)
+	target := r.URL.Query().Get("to")
+	ok, err := h.allowedExternal(r.Context(), sc.Orgs, target)
+	if err != nil {
+		return err
+	}
+	p := leavePage{page: newPage(r, sc, "即将离开本站"), Target: target, Allowed: ok}
+	if u, err := url.Parse(target); err == nil {
+		p.Host = u.Host
+	}
+	status := http.StatusOK
+	if !ok {
+		status = http.StatusNotFound
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	return h.tmpl.Render(w, status, "leave", p)
+}

@@ -1,0 +1,157 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/liuzl/gocc"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// HantPrefix is the path prefix of the Traditional Chinese version of every
+// public page.
+const HantPrefix = "/zh-hant"
+
+// hantConverter turns a rendered Simplified Chinese page into Traditional
+// Chinese with OpenCC's phrase-level s2t dictionaries (so 发布, 里 and 后
+// are converted in context; never the idiom-level s2twp, which rewrites
+// official words such as 文件 into 檔案). Only text meant for people
+// changes: text nodes and the alt, title, aria-label and placeholder
+// attributes. Tags, URLs, class names, scripts and styles stay as they are;
+// internal links gain the /zh-hant prefix so the reader stays in
+// Traditional Chinese. Safe for concurrent use.
+type hantConverter struct {
+	cc *gocc.OpenCC
+}
+
+func newHantConverter() (*hantConverter, error) {
+	cc, err := gocc.New("s2t")
+	if err != nil {
+		return nil, fmt.Errorf("load OpenCC s2t: %w", err)
+	}
+	return &hantConverter{cc: cc}, nil
+}
+
+// Text converts plain text.
+func (c *hantConverter) Text(s string) (string, error) { return c.cc.Convert(s) }
+
+// readableAttrs are attributes whose values people read.
+var readableAttrs = map[string]bool{"alt": true, "title": true, "aria-label": true, "placeholder": true}
+
+// Page converts a rendered HTML page.
+func (c *hantConverter) Page(in []byte) ([]byte, error) {
+	z := html.NewTokenizer(bytes.NewReader(in))
+	var out bytes.Buffer
+	out.Grow(len(in) + len(in)/8)
+	raw := 0          // depth inside <script> or <style>, whose text is code
+	var keep []string // open elements marked lang="zh-Hans", kept as they are
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			if z.Err() == io.EOF {
+				return out.Bytes(), nil
+			}
+			return nil, z.Err()
+		case html.TextToken:
+			if raw > 0 || len(keep) > 0 {
+				out.Write(z.Raw())
+				continue
+			}
+			text := string(z.Text())
+			conv, err := c.cc.Convert(text)
+			if err != nil {
+				return nil, err
+			}
+			out.WriteString(html.EscapeString(conv))
+		case html.StartTagToken, html.SelfClosingTagToken:
+			tok := z.Token()
+			if tt == html.StartTagToken && (tok.DataAtom == atom.Script || tok.DataAtom == atom.Style) {
+				raw++
+			}
+			if tt == html.StartTagToken && attr(tok, "lang") == "zh-Hans" {
+				keep = append(keep, tok.Data)
+			}
+			changed := false
+			for i, a := range tok.Attr {
+				switch {
+				case readableAttrs[a.Key]:
+					conv, err := c.cc.Convert(a.Val)
+					if err != nil {
+						return nil, err
+					}
+					tok.Attr[i].Val, changed = conv, true
+				case tok.DataAtom == atom.Html && a.Key == "lang":
+					tok.Attr[i].Val, changed = "zh-Hant", true
+				case (a.Key == "href" && (tok.DataAtom == atom.A && !hasAttr(tok, "hreflang") || tok.DataAtom == atom.Link && isAlternate(tok))) || (a.Key == "action" && tok.DataAtom == atom.Form):
+					if v, ok := hantURL(a.Val); ok {
+						tok.Attr[i].Val, changed = v, true
+					}
+				}
+			}
+			if changed {
+				out.WriteString(tok.String())
+			} else {
+				out.Write(z.Raw())
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			if a := atom.Lookup(name); (a == atom.Script || a == atom.Style) && raw > 0 {
+				raw--
+			}
+			if n := len(keep); n > 0 && keep[n-1] == string(name) {
+				keep = keep[:n-1]
+			}
+			out.Write(z.Raw())
+		default:
+			out.Write(z.Raw())
+		}
+	}
+}
+
+// hasAttr reports whether tok has the attribute; a link with hreflang
+// (the script switch) points where it says and is not rewritten.
+func hasAttr(tok html.Token, key string) bool {
+	for _, a := range tok.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func attr(tok html.Token, key string) string {
+	for _, a := range tok.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func isAlternate(tok html.Token) bool {
+	for _, a := range tok.Attr {
+		if a.Key == "rel" && strings.Contains(a.Val, "alternate") {
+			return true
+		}
+	}
+	return false
+}
+
+// hantURL returns the Traditional version of an internal page address.
+// Addresses elsewhere, files, the staff area and machine endpoints keep
+// theirs.
+func hantURL(u string) (string, bool) {
+	if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
+		return "", false
+	}
+	for _, p := range []string{HantPrefix + "/", "/static/", "/admin", "/log/", "/api/", "/healthz", "/metrics", "/qr.svg", "/elder", "/files/"} {
+		if strings.HasPrefix(u, p) || u == HantPrefix {
+			return "", false
+		}
+	}
+	return HantPrefix + u, true
+}

@@ -1,0 +1,49 @@
+package site
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHantConverterTouchesOnlyTextForPeople(t *testing.T) {
+	c, err := newHantConverter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := `<!DOCTYPE html><html lang="zh-CN"><head><title>政务公开</title><style>.发布{color:red}</style></head>` +
+		`<body class="发布"><a href="/col/tzgg/" title="通知公告">通知公告</a> <a href="/static/x.css">样式</a> <a href="https://www.gov.cn/发布">外部</a>` +
+		`<a href="/" hreflang="zh-Hans" lang="zh-Hans">简体</a><img src="/files/头发.png" alt="头发"><script>var 发布 = "发布";</script>` +
+		`<p data-x="这里">这里有十公里，随州市民政局发布了文件。&lt;b&gt;</p><form action="/search"><input placeholder="请输入关键词"></form></body></html>`
+	out, err := c.Page([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(out)
+	for _, want := range []string{
+		`lang="zh-Hant"`, "<title>政務公開</title>", `.发布{color:red}`, `class="发布"`,
+		`href="/zh-hant/col/tzgg/"`, `title="通知公告"`, `href="/static/x.css"`, `href="https://www.gov.cn/发布"`,
+		`href="/" hreflang="zh-Hans" lang="zh-Hans">简体</a>`, `src="/files/头发.png"`, `alt="頭髮"`, `var 发布 = "发布";`,
+		`data-x="这里"`, "這裏有十公里，隨州市民政局發佈了文件。&lt;b&gt;", `action="/zh-hant/search"`, `placeholder="請輸入關鍵詞"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("converted page lacks %q\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "檔案") {
+		t.Error("文件 became 檔案: idiom-level conversion used")
+	}
+}
+
+func BenchmarkHantPage(b *testing.B) {
+	c, err := newHantConverter()
+	if err != nil {
+		b.Fatal(err)
+	}
+	page := []byte("<html><body>" + strings.Repeat("<p>随州市民政局根据市委、市政府对政府信息工作的要求，结合工作实际，认真做好政务信息公开。<a href=\"/col/tzgg/\">通知公告</a></p>", 200) + "</body></html>")
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		if _, err := c.Page(page); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
