@@ -23,6 +23,10 @@ const (
 	KindMapWithoutApproval Kind = "map_without_approval" // a map image without a map approval number (审图号)
 	KindManualReview       Kind = "manual_review"        // a file or page the detectors could not read (scanned PDF, unreadable file)
 	KindImageMetadata      Kind = "image_metadata"       // an image carrying EXIF, GPS or other metadata
+	// KindName is never detected (names cannot be told from other words
+	// reliably); it names what a reviewer masks when masking a column of
+	// names (MaskValue uses MaskName).
+	KindName Kind = "name"
 )
 
 // textKinds are the kinds Scan can report, in the order their detectors

@@ -45,6 +45,8 @@ func MaskValue(k Kind, s string) string {
 		return MaskEmail(s)
 	case KindAddress:
 		return MaskAddress(s)
+	case KindName:
+		return MaskName(s)
 	}
 	return s
 }

@@ -110,6 +110,12 @@ const (
 // WebAssembly) and kept until Close. An Extractor is safe for concurrent
 // use; create one per process.
 type Extractor struct {
+	// CacheDir, when set before the first PDF, keeps PDFium's compiled
+	// machine code in that directory, so that later processes (the CLI,
+	// tests, a restarted server) start PDF extraction without compiling
+	// it again.
+	CacheDir string
+
 	limits Limits
 
 	pdfOnce sync.Once

@@ -18,9 +18,24 @@ func scanOpts() screening.Options {
 	return screening.Options{Now: func() time.Time { return testNow }}
 }
 
+// cacheDir shares PDFium's compiled code between the tests of one run.
+var cacheDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gongkai-extract-test")
+	if err != nil {
+		panic(err)
+	}
+	cacheDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 func newExtractor(t *testing.T) *extract.Extractor {
 	t.Helper()
 	x := extract.New(extract.Limits{})
+	x.CacheDir = cacheDir
 	t.Cleanup(func() { x.Close() })
 	return x
 }

@@ -64,6 +64,7 @@ func TestLimitsStopLargeFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			x := extract.New(tt.limits)
+			x.CacheDir = cacheDir
 			defer x.Close()
 			_, err := x.Bytes(t.Context(), "f", tt.data)
 			if !errors.Is(err, extract.ErrTooLarge) {
@@ -75,6 +76,7 @@ func TestLimitsStopLargeFiles(t *testing.T) {
 
 func TestTimeoutStopsExtraction(t *testing.T) {
 	x := extract.New(extract.Limits{Timeout: time.Nanosecond})
+	x.CacheDir = cacheDir
 	defer x.Close()
 	data, err := os.ReadFile("testdata/recipients.pdf")
 	if err != nil {

@@ -26,19 +26,26 @@ type pdfEngine struct {
 	pool pdfium.Pool
 }
 
-func newPDFEngine() (*pdfEngine, error) {
+func newPDFEngine(cacheDir string) (*pdfEngine, error) {
+	rc := wazero.NewRuntimeConfig().
+		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
+		WithCloseOnContextDone(true) // lets Kill interrupt PDFium in the middle of a page
+	if cacheDir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(cacheDir)
+		if err != nil {
+			return nil, fmt.Errorf("pdfium compilation cache: %w", err)
+		}
+		rc = rc.WithCompilationCache(cache)
+	}
 	pool, err := webassembly.Init(webassembly.Config{
 		MinIdle:  0,
 		MaxIdle:  1,
 		MaxTotal: 2,
 		// No file system: documents are passed as bytes.
-		FSConfig: wazero.NewFSConfig(),
-		// Lets Kill interrupt PDFium in the middle of a page.
-		RuntimeConfig: wazero.NewRuntimeConfig().
-			WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
-			WithCloseOnContextDone(true),
-		Stdout: io.Discard,
-		Stderr: io.Discard,
+		FSConfig:      wazero.NewFSConfig(),
+		RuntimeConfig: rc,
+		Stdout:        io.Discard,
+		Stderr:        io.Discard,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start pdfium: %w", err)
@@ -49,7 +56,7 @@ func newPDFEngine() (*pdfEngine, error) {
 func (e *pdfEngine) close() error { return e.pool.Close() }
 
 func (x *Extractor) pdfEngine() (*pdfEngine, error) {
-	x.pdfOnce.Do(func() { x.pdf, x.pdfErr = newPDFEngine() })
+	x.pdfOnce.Do(func() { x.pdf, x.pdfErr = newPDFEngine(x.CacheDir) })
 	return x.pdf, x.pdfErr
 }
 
