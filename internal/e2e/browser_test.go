@@ -298,3 +298,40 @@ func TestStaffPagesInBrowser(t *testing.T) {
 	)
 	s.check(tb, "admin-column-invalid")
 }
+
+func TestSiteFurnitureByClicking(t *testing.T) {
+	s := startSite(t)
+	tb := s.newTab(t, 1280, 900)
+	text := func() string {
+		t.Helper()
+		body, err := chromedp.Run(tb.ctx, chromedp.Text(chromedp.CSS("body")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return body
+	}
+	tb.do(chromedp.Navigate(s.url+"/col/jgzn/"), chromedp.Click(chromedp.CSS(`a[hreflang="zh-Hant"]`)), chromedp.WaitVisible(chromedp.CSS(`a[hreflang="zh-Hans"]`)))
+	if body := text(); !strings.Contains(body, "機構職能") || !strings.Contains(body, "隨州市民政局") {
+		t.Errorf("after clicking 繁體 the page is not in Traditional Chinese: %.200s", body)
+	}
+	s.check(tb, "public-traditional")
+	// Links stay in the Traditional tree.
+	tb.do(chromedp.Click(chromedp.CSS(`nav.main a[href="/zh-hant/col/ldbz/"]`)), chromedp.WaitVisible(chromedp.CSS(`a[hreflang="zh-Hans"]`)))
+	if body := text(); !strings.Contains(body, "領導班子") {
+		t.Errorf("navigation left the Traditional tree")
+	}
+	tb.do(chromedp.Click(chromedp.CSS(`a[hreflang="zh-Hans"]`)), chromedp.WaitVisible(chromedp.CSS(`a[hreflang="zh-Hant"]`)))
+	if body := text(); !strings.Contains(body, "领导班子") {
+		t.Errorf("after clicking 简体 the page is not in Simplified Chinese")
+	}
+	// Elderly-friendly mode persists across pages.
+	tb.do(chromedp.Click(chromedp.CSS(`a[href^="/elder?on=1"]`)), chromedp.WaitVisible(chromedp.CSS("body.elder")))
+	tb.do(chromedp.Navigate(s.url+"/"), chromedp.WaitVisible(chromedp.CSS("body.elder")))
+	s.check(tb, "public-elder")
+	// The footer's outside link goes through the leaving notice.
+	tb.do(chromedp.Click(chromedp.CSS(`footer a[href^="/leave"]`)), chromedp.WaitVisible(chromedp.CSS(".leave")))
+	if body := text(); !strings.Contains(body, "即将离开“随州市民政局”门户网站") {
+		t.Errorf("leaving notice missing: %.200s", body)
+	}
+	s.check(tb, "public-leave")
+}
