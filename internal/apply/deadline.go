@@ -152,7 +152,7 @@ func (s *Service) CheckDeadlines(ctx context.Context, mail bool) ([]Warning, err
 			added := false
 			for _, uid := range users {
 				n := &Notification{OrgID: a.OrgID, UserID: uid, ApplicationID: a.ID, Kind: kind, Message: msg, Day: today}
-				ok, err := tx.AddNotification(ctx, n)
+				ok, err := tx.AddApplyNotification(ctx, n)
 				if err != nil {
 					return err
 				}

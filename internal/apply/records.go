@@ -65,7 +65,9 @@ const (
 )
 
 // CaseKinds lists the kinds in report order.
-func CaseKinds() []CaseKind { return []CaseKind{CaseReconsideration, CaseLawsuitDirect, CaseLawsuitAfter} }
+func CaseKinds() []CaseKind {
+	return []CaseKind{CaseReconsideration, CaseLawsuitDirect, CaseLawsuitAfter}
+}
 
 // Label is the kind's column heading in the report.
 func (k CaseKind) Label() string {
@@ -84,10 +86,10 @@ func (k CaseKind) Label() string {
 type CaseResult string
 
 const (
-	ResultPending  CaseResult = "pending"  // 尚未审结
-	ResultUpheld   CaseResult = "upheld"   // 结果维持
-	ResultCorrect  CaseResult = "corrected" // 结果纠正
-	ResultOther    CaseResult = "other"    // 其他结果
+	ResultPending CaseResult = "pending"   // 尚未审结
+	ResultUpheld  CaseResult = "upheld"    // 结果维持
+	ResultCorrect CaseResult = "corrected" // 结果纠正
+	ResultOther   CaseResult = "other"     // 其他结果
 )
 
 // CaseResults lists the results in report order.

@@ -43,13 +43,13 @@ type Tx interface {
 	AddEvent(ctx context.Context, e *Event) error
 
 	AddDelivery(ctx context.Context, d *Delivery) error
-	AddNotice(ctx context.Context, n *Notice) error
+	AddApplyNotice(ctx context.Context, n *Notice) error
 	// NoticeTemplate returns the org's template for c, or ok false.
 	NoticeTemplate(ctx context.Context, orgID int64, c Category) (body string, ok bool, err error)
 	SaveNoticeTemplate(ctx context.Context, orgID int64, c Category, body string) error
-	AddAttachment(ctx context.Context, at *Attachment) error
-	Case(ctx context.Context, id int64) (*Case, error)
-	SaveCase(ctx context.Context, c *Case) error
+	AddApplyAttachment(ctx context.Context, at *Attachment) error
+	ApplyCase(ctx context.Context, id int64) (*Case, error)
+	SaveApplyCase(ctx context.Context, c *Case) error
 
 	// CalendarYears returns the administrators' holiday schedules, which
 	// replace the built-in ones for their years.
@@ -58,7 +58,7 @@ type Tx interface {
 
 	// AddNotification stores n unless the same warning (org, user,
 	// application, kind, day) exists; it reports whether it was added.
-	AddNotification(ctx context.Context, n *Notification) (bool, error)
+	AddApplyNotification(ctx context.Context, n *Notification) (bool, error)
 
 	AppendAudit(ctx context.Context, r audit.Record) error
 	Enqueue(ctx context.Context, j job.Job) error
@@ -222,7 +222,7 @@ func (s *Service) Submit(ctx context.Context, a *Application, files []Attachment
 		a.Events = append(a.Events, ev)
 		for i := range files {
 			files[i].ApplicationID = a.ID
-			if err := tx.AddAttachment(ctx, &files[i]); err != nil {
+			if err := tx.AddApplyAttachment(ctx, &files[i]); err != nil {
 				return err
 			}
 		}
@@ -314,6 +314,7 @@ func (s *Service) Register(ctx context.Context, actor account.Actor, reg Registr
 			return err
 		}
 		a.SubmittedAt = now
+		a.State = StatePending
 		a.Digest = ComputeDigest(&a, nil)
 		if err := s.create(ctx, tx, &a, code); err != nil {
 			return err
@@ -663,7 +664,7 @@ func (s *Service) RecordOutcome(ctx context.Context, actor account.Actor, id int
 		}
 		a.Outcome = o
 		n = &Notice{ApplicationID: a.ID, Category: o.Category, Title: NoticeTitle(o.Category), Body: text, ActorName: actor.Name}
-		if err := tx.AddNotice(ctx, n); err != nil {
+		if err := tx.AddApplyNotice(ctx, n); err != nil {
 			return nil, "", err
 		}
 		return &Event{Kind: EvAnswered, On: o.AnsweredOn, Note: o.ReportRow()}, "答复：" + o.ReportRow(), nil
@@ -703,7 +704,7 @@ func (s *Service) RecordDelivery(ctx context.Context, actor account.Actor, id in
 func (s *Service) AddAttachment(ctx context.Context, actor account.Actor, id int64, at *Attachment) (*Application, error) {
 	return s.step(ctx, actor, id, handlerRoles, audit.ActApplyAttach, func(tx Tx, a *Application, c Clock, today workday.Date) (*Event, string, error) {
 		at.ApplicationID = a.ID
-		if err := tx.AddAttachment(ctx, at); err != nil {
+		if err := tx.AddApplyAttachment(ctx, at); err != nil {
 			return nil, "", err
 		}
 		return nil, "附件：" + at.Kind.Label(), nil
@@ -717,7 +718,7 @@ func (s *Service) SaveCase(ctx context.Context, actor account.Actor, c *Case) er
 	c.Body, c.Note = strings.TrimSpace(c.Body), strings.TrimSpace(c.Note)
 	_, err := s.step(ctx, actor, c.ApplicationID, []account.Role{account.RoleHandler, account.RoleLeader}, audit.ActApplyCase, func(tx Tx, a *Application, _ Clock, today workday.Date) (*Event, string, error) {
 		if c.ID != 0 {
-			old, err := tx.Case(ctx, c.ID)
+			old, err := tx.ApplyCase(ctx, c.ID)
 			if err != nil {
 				return nil, "", err
 			}
@@ -738,7 +739,7 @@ func (s *Service) SaveCase(ctx context.Context, actor account.Actor, c *Case) er
 			return nil, "", err
 		}
 		c.OrgID = a.OrgID
-		if err := tx.SaveCase(ctx, c); err != nil {
+		if err := tx.SaveApplyCase(ctx, c); err != nil {
 			return nil, "", err
 		}
 		return nil, c.Kind.Label() + "：" + c.Result.Label(), nil
