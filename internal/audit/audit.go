@@ -80,6 +80,26 @@ const (
 	ActAPITokenRevoke     Action = "api_token_revoke"
 )
 
+// Actions of public interaction (internal/interact).
+const (
+	ActInteractSubmit   Action = "interact_submit"
+	ActInteractAccept   Action = "interact_accept"
+	ActInteractReject   Action = "interact_reject"
+	ActInteractForward  Action = "interact_forward"
+	ActInteractAssign   Action = "interact_assign"
+	ActInteractNote     Action = "interact_note"
+	ActInteractDraft    Action = "interact_draft"
+	ActInteractReturn   Action = "interact_return"
+	ActInteractAnswer   Action = "interact_answer"
+	ActInteractRate     Action = "interact_rate"
+	ActInteractSettings Action = "interact_settings"
+	ActConsultOpen      Action = "consult_open"
+	ActConsultComment   Action = "consult_comment"
+	ActConsultModerate  Action = "consult_moderate"
+	ActConsultSummary   Action = "consult_summary"
+	ActConsultApprove   Action = "consult_approve"
+)
+
 // Label is the action's name in the staff UI.
 func (a Action) Label() string {
 	if l, ok := labels[a]; ok {
@@ -106,6 +126,11 @@ var labels = map[Action]string{
 	ActItemPublishUpdate: "发布更新", ActItemUpdate: "开始更新信息", ActItemExpire: "标记失效", ActItemRepeal: "标记废止",
 	ActItemWithdraw: "撤回信息", ActAttachmentAdd: "上传附件", ActAttachmentRemove: "删除附件",
 	ActAPITokenCreate: "创建接口令牌", ActAPITokenRevoke: "吊销接口令牌",
+	ActInteractSubmit: "网上留言", ActInteractAccept: "受理留言", ActInteractReject: "留言不予受理", ActInteractForward: "转办留言",
+	ActInteractAssign: "交办留言", ActInteractNote: "留言内部备注", ActInteractDraft: "拟写留言答复", ActInteractReturn: "退回留言答复",
+	ActInteractAnswer: "审核答复留言", ActInteractRate: "留言满意度评价", ActInteractSettings: "修改留言答复期限",
+	ActConsultOpen: "发起意见征集", ActConsultComment: "提交征集意见", ActConsultModerate: "审核征集意见",
+	ActConsultSummary: "提交意见采纳情况", ActConsultApprove: "审核发布意见采纳情况",
 }
 
 // Actions lists the known actions, for filters in the staff UI.
@@ -118,7 +143,10 @@ func Actions() []Action {
 		ActApplyCase, ActApplyTemplate, ActCalendarYear,
 		ActItemCreate, ActItemSave, ActItemSubmit, ActItemSectionApprove, ActItemApprove, ActItemReject, ActItemSchedule,
 		ActItemPublish, ActItemPublishUpdate, ActItemUpdate, ActItemExpire, ActItemRepeal, ActItemWithdraw,
-		ActAttachmentAdd, ActAttachmentRemove, ActAPITokenCreate, ActAPITokenRevoke}
+		ActAttachmentAdd, ActAttachmentRemove, ActAPITokenCreate, ActAPITokenRevoke,
+		ActInteractSubmit, ActInteractAccept, ActInteractReject, ActInteractForward, ActInteractAssign, ActInteractNote,
+		ActInteractDraft, ActInteractReturn, ActInteractAnswer, ActInteractRate, ActInteractSettings,
+		ActConsultOpen, ActConsultComment, ActConsultModerate, ActConsultSummary, ActConsultApprove}
 }
 
 // Record is one entry of the audit trail.

@@ -1,0 +1,169 @@
+package interact
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gongkai/internal/apperr"
+	"gongkai/internal/workday"
+)
+
+// Consultation is a consultation on a draft document (意见征集): the draft
+// is open for public comment from StartOn to EndOn inclusive; after the
+// end the bureau publishes a feedback summary saying what was adopted and
+// why.
+type Consultation struct {
+	ID      int64
+	OrgID   int64
+	Title   string
+	Draft   string // the draft text
+	LinkURL string // optional: where the draft is published in full
+	StartOn workday.Date
+	EndOn   workday.Date
+
+	// The feedback summary: drafted by a publisher, approved by a section
+	// head before it shows.
+	Summary        string
+	SummaryState   SummaryState
+	SummaryBy      string
+	SummaryAt      time.Time
+	ApprovedBy     string
+	ApprovedAt     time.Time
+	CreatedBy      string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Comments       int // comments shown (approved by moderation), for lists
+	PendingReviews int // comments awaiting moderation, for staff lists
+}
+
+// SummaryState is where the feedback summary stands.
+type SummaryState string
+
+const (
+	SummaryNone      SummaryState = ""
+	SummarySubmitted SummaryState = "submitted" // awaits the section head
+	SummaryPublished SummaryState = "published"
+)
+
+// Phase is where a consultation is in its period as of a day.
+type Phase string
+
+const (
+	PhaseUpcoming Phase = "upcoming"
+	PhaseOpen     Phase = "open"
+	PhaseClosed   Phase = "closed"
+)
+
+// Label is the phase's name in Chinese.
+func (p Phase) Label() string {
+	switch p {
+	case PhaseUpcoming:
+		return "未开始"
+	case PhaseOpen:
+		return "征集中"
+	case PhaseClosed:
+		return "已结束"
+	}
+	return string(p)
+}
+
+// PhaseOf returns the phase of c on day today.
+func (c *Consultation) PhaseOf(today workday.Date) Phase {
+	switch {
+	case today.Before(c.StartOn):
+		return PhaseUpcoming
+	case today.After(c.EndOn):
+		return PhaseClosed
+	}
+	return PhaseOpen
+}
+
+// Normalize trims the consultation's text fields.
+func (c *Consultation) Normalize() {
+	c.Title = strings.TrimSpace(c.Title)
+	c.Draft = strings.ReplaceAll(strings.TrimSpace(c.Draft), "\r\n", "\n")
+	c.LinkURL = strings.TrimSpace(c.LinkURL)
+}
+
+// Validate checks a consultation as a publisher opens it. today is the
+// day it is opened: the period may not end before it.
+func (c *Consultation) Validate(today workday.Date) error {
+	inv := &apperr.Invalid{}
+	textField(inv, "title", c.Title, "请填写征集标题", 200)
+	if c.Draft == "" && c.LinkURL == "" {
+		inv.Add("draft", "请填写草案内容或草案全文的链接")
+	}
+	if utf8.RuneCountInString(c.Draft) > 50000 {
+		inv.Add("draft", "草案内容不能超过50000字")
+	}
+	if c.LinkURL != "" && !strings.HasPrefix(c.LinkURL, "/") && !strings.HasPrefix(c.LinkURL, "http://") && !strings.HasPrefix(c.LinkURL, "https://") {
+		inv.Add("link_url", "链接应以 http://、https:// 或 / 开头")
+	}
+	if c.StartOn.IsZero() {
+		inv.Add("start_on", "请填写开始日期")
+	}
+	if c.EndOn.IsZero() {
+		inv.Add("end_on", "请填写截止日期")
+	} else if !c.StartOn.IsZero() && c.EndOn.Before(c.StartOn) {
+		inv.Add("end_on", "截止日期不能早于开始日期")
+	} else if c.EndOn.Before(today) {
+		inv.Add("end_on", "截止日期不能早于今天")
+	}
+	return inv.Err()
+}
+
+// Comment is a citizen's comment on a consultation. It shows only after
+// moderation, with the name masked and personal data screened.
+type Comment struct {
+	ID             int64
+	ConsultationID int64
+	Sender         Sender
+	Body           string
+	State          CommentState
+	PublicName     string
+	PublicBody     string
+	Fingerprint    string
+	ModeratedBy    string
+	CreatedAt      time.Time
+}
+
+// CommentState is where a comment stands in moderation.
+type CommentState string
+
+const (
+	CommentPending CommentState = "pending"
+	CommentShown   CommentState = "shown"
+	CommentHidden  CommentState = "hidden" // kept for the record and the summary, not shown
+)
+
+// Label is the state's name in Chinese.
+func (s CommentState) Label() string {
+	switch s {
+	case CommentPending:
+		return "待审核"
+	case CommentShown:
+		return "已公开"
+	case CommentHidden:
+		return "不公开"
+	}
+	return string(s)
+}
+
+// Validate checks a comment as submitted.
+func (c *Comment) Validate() error {
+	c.Body = strings.ReplaceAll(strings.TrimSpace(c.Body), "\r\n", "\n")
+	c.Sender.Name = strings.TrimSpace(c.Sender.Name)
+	c.Sender.Phone = strings.TrimSpace(c.Sender.Phone)
+	c.Sender.Email = strings.TrimSpace(c.Sender.Email)
+	inv := &apperr.Invalid{}
+	textField(inv, "body", c.Body, "请填写您的意见", MaxBody)
+	if CountLinks(c.Body) > MaxLinks {
+		inv.Add("body", "意见中的网址不能超过3个")
+	}
+	textField(inv, "name", c.Sender.Name, "请填写姓名", MaxName)
+	if c.Sender.Phone != "" && !phoneRe.MatchString(c.Sender.Phone) {
+		inv.Add("phone", "联系电话格式不正确")
+	}
+	return inv.Err()
+}
