@@ -270,7 +270,6 @@ func textField(inv *apperr.Invalid, field, v, missing string, max int) {
 	}
 }
 
-
 // Fingerprint identifies the same text sent from the same address, so a
 // message submitted twice within minutes is recognised. ipKey is the
 // client address (kept only inside this hash).

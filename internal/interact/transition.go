@@ -52,7 +52,9 @@ type stateError struct {
 	act  Action
 }
 
-func (e stateError) Error() string { return fmt.Sprintf("interact: %s not allowed in state %s", e.act, e.from) }
+func (e stateError) Error() string {
+	return fmt.Sprintf("interact: %s not allowed in state %s", e.act, e.from)
+}
 func (e stateError) Unwrap() []error {
 	return []error{ErrState, apperr.Invalidf("", "留言当前状态为“%s”，不能执行此操作", e.from.Label())}
 }
