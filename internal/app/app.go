@@ -15,6 +15,8 @@ import (
 
 	"gongkai/internal/account"
 	"gongkai/internal/admin"
+	"gongkai/internal/apply"
+	"gongkai/internal/captcha"
 	"gongkai/internal/config"
 	"gongkai/internal/job"
 	"gongkai/internal/org"
@@ -44,6 +46,9 @@ type App struct {
 	// Jobs runs background work; features register their handlers and
 	// periodic jobs on it in New. Serve runs it.
 	Jobs *job.Runner
+	// Apply handles disclosure on application (issue 5; app/apply.go).
+	Apply   *apply.Service
+	captcha *captcha.Service
 }
 
 // New opens and migrates the database and builds the handlers. The caller
@@ -89,6 +94,10 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := a.setupApply(ctx, opts.Now); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := a.buildHandler(opts.Now); err != nil {
 		db.Close()
 		return nil, err
@@ -101,7 +110,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 	if err != nil {
 		return err
 	}
-	siteH, err := site.New(site.Config{Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL})
+	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL})
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}

@@ -73,6 +73,8 @@ func TestEveryTemplateRenders(t *testing.T) {
 		check(totp2, totpPages)
 
 		sitePages := map[string]string{"home": "/", "column": "/col/zwgk/", "page": "/col/nb2017/", "orgs": "/orgs", "error": "/col/none/", "leave": "/leave?to=" + url.QueryEscape("https://beian.miit.gov.cn/")}
+		// Disclosure on application; apply/receipt after a POST is checked by TestPublicApplication.
+		sitePages["apply/form"], sitePages["apply/track"], sitePages["apply/receipt"] = "/apply", "/apply/track", "/apply"
 		for name, p := range sitePages {
 			if r := anon.get(p); r.status >= 500 {
 				t.Errorf("site template %s: GET %s = %d", name, p, r.status)

@@ -18,10 +18,11 @@ const JobDeadlines = "apply.deadlines"
 // JobMail is the kind of a job that e-mails one warning.
 const JobMail = "apply.mail"
 
-// Mail is the payload of a JobMail job: a warning for a staff user. It
+// Mail is the payload of a JobMail job: a warning for the disclosure office
+// of an org, sent to the office address configured with the SMTP server. It
 // carries no applicant data.
 type Mail struct {
-	UserID  int64  `json:"user_id"`
+	OrgID   int64  `json:"org_id"`
 	Subject string `json:"subject"`
 	Body    string `json:"body"`
 }
@@ -116,7 +117,7 @@ type Warning struct {
 // days or overdue as of today and records a warning for the handler (or,
 // when none is assigned, for the office of the org) and one for the office,
 // once per application, kind and day. When mail is true it also enqueues a
-// JobMail job per new warning addressed to a user. It returns the warnings
+// JobMail job per new warning for the office. It returns the warnings
 // added.
 func (s *Service) CheckDeadlines(ctx context.Context, mail bool) ([]Warning, error) {
 	var out []Warning
@@ -160,8 +161,8 @@ func (s *Service) CheckDeadlines(ctx context.Context, mail bool) ([]Warning, err
 					continue
 				}
 				added = true
-				if mail && uid != 0 {
-					j, err := job.New(JobMail, Mail{UserID: uid, Subject: "依申请公开期限提醒", Body: msg}, now)
+				if mail && uid == 0 {
+					j, err := job.New(JobMail, Mail{OrgID: a.OrgID, Subject: "依申请公开期限提醒", Body: msg}, now)
 					if err != nil {
 						return err
 					}

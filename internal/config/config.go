@@ -27,6 +27,7 @@ type Config struct {
 	Demo         bool   // load demo data into an empty database at start
 	Dev          bool   // development mode: templates read from disk
 	ShutdownWait time.Duration
+	SMTPURL      string // smtp://user:pass@host:port?from=...&to=... for deadline warnings; "" disables e-mail; a secret
 }
 
 // Var is one setting: its flag name, environment variable, default and
@@ -45,6 +46,7 @@ func Vars() []Var {
 		{"base-url", "GONGKAI_BASE_URL", "", "public base URL of the site, e.g. https://mzj.suizhou.gov.cn; empty derives it from each request", false},
 		{"log-format", "GONGKAI_LOG_FORMAT", "text", "log format: text or json", false},
 		{"log-level", "GONGKAI_LOG_LEVEL", "info", "log level: debug, info, warn or error", false},
+		{"smtp-url", "GONGKAI_SMTP_URL", "", "SMTP server for application deadline warnings, smtp://user:pass@host:587?from=gongkai@example.cn&to=office@example.cn; empty sends none", true},
 	}
 }
 
@@ -87,6 +89,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string, only ...string) func
 			BaseURL:      strings.TrimRight(get("base-url"), "/"),
 			LogFormat:    get("log-format"),
 			LogLevel:     get("log-level"),
+			SMTPURL:      get("smtp-url"),
 			ShutdownWait: 20 * time.Second,
 		}
 		return cfg, cfg.Validate()
@@ -109,6 +112,12 @@ func (c Config) Validate() error {
 		u, err := url.Parse(c.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("--base-url %q: want an absolute http(s) URL", c.BaseURL))
+		}
+	}
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" || u.Query().Get("to") == "" || u.Query().Get("from") == "" {
+			errs = append(errs, errors.New("--smtp-url: want smtp://user:pass@host:port?from=...&to=..."))
 		}
 	}
 	switch c.LogFormat {

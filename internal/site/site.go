@@ -41,6 +41,8 @@ type Config struct {
 	// Links tells whether published content links to an outside address;
 	// nil means only columns and the footer count.
 	Links LinkSource
+	// Apply serves the application pages (依申请公开); see site/apply.go.
+	Apply ApplyConfig
 }
 
 type handler struct {
@@ -80,6 +82,8 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /col/{slug}/{$}", h.wrap(h.column))
 	mux.Handle("GET /orgs", h.wrap(h.directory))
 	mux.Handle("GET /leave", h.wrap(h.leave))
+	// Disclosure on application: form, receipt, tracking (site/apply.go).
+	h.applyRoutes(mux)
 	mux.Handle("/", h.wrap(func(http.ResponseWriter, *http.Request) error { return apperr.ErrNotFound }))
 }
 
