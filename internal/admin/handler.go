@@ -46,6 +46,7 @@ type Config struct {
 	SecureCookies bool
 	Now           func() time.Time
 	LoginLimit    *web.RateLimiter // per-address limit on sign-in posts; nil for a default
+	Pub           PublishConfig    // items, reviews and attachments (issue 3)
 }
 
 type handler struct {

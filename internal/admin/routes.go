@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 
+	"gongkai/internal/publish"
 	"gongkai/internal/web"
 )
 
@@ -49,6 +50,30 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/users/{id}/enable", h.page(stageFull, h.userEnable))
 	mux.Handle("POST /admin/users/{id}/totp-reset", h.page(stageFull, h.userResetTOTP))
 	mux.Handle("POST /admin/users/{id}/unlock", h.page(stageFull, h.userUnlock))
+
+	// Items and their review (issue 3).
+	mux.Handle("GET /admin/items", h.page(stageFull, h.itemList))
+	mux.Handle("GET /admin/items/new", h.page(stageFull, h.itemNew))
+	mux.Handle("POST /admin/items", h.page(stageFull, h.itemCreate))
+	mux.Handle("GET /admin/items/{id}", h.page(stageFull, h.itemShow))
+	mux.Handle("GET /admin/items/{id}/edit", h.page(stageFull, h.itemEdit))
+	mux.Handle("POST /admin/items/{id}", h.page(stageFull, h.itemUpdate))
+	mux.Handle("GET /admin/items/{id}/history", h.page(stageFull, h.itemHistory))
+	mux.Handle("POST /admin/items/{id}/submit", h.page(stageFull, h.itemAction(publish.ActSubmit, "已提交科室审核")))
+	mux.Handle("POST /admin/items/{id}/section-approve", h.page(stageFull, h.itemAction(publish.ActSectionApprove, "已通过科室审核，转保密审查")))
+	mux.Handle("POST /admin/items/{id}/approve", h.page(stageFull, h.itemAction(publish.ActApprove, "已通过保密审查，待发布")))
+	mux.Handle("POST /admin/items/{id}/reject", h.page(stageFull, h.itemAction(publish.ActReject, "已退回给作者")))
+	mux.Handle("POST /admin/items/{id}/publish", h.page(stageFull, h.itemAction(publish.ActPublish, "已发布")))
+	mux.Handle("POST /admin/items/{id}/schedule", h.page(stageFull, h.itemAction(publish.ActSchedule, "已定时发布")))
+	mux.Handle("POST /admin/items/{id}/update", h.page(stageFull, h.itemAction(publish.ActUpdate, "已建立新版本，请修改后提交审核；修改期间公开页面仍显示原版本")))
+	mux.Handle("POST /admin/items/{id}/expire", h.page(stageFull, h.itemAction(publish.ActExpire, "已标记为失效")))
+	mux.Handle("POST /admin/items/{id}/repeal", h.page(stageFull, h.itemAction(publish.ActRepeal, "已标记为废止")))
+	mux.Handle("POST /admin/items/{id}/withdraw", h.page(stageFull, h.itemAction(publish.ActWithdraw, "已从网站撤回")))
+	mux.Handle("POST /admin/items/{id}/attachments", h.page(stageFull, h.attachmentAdd))
+	mux.Handle("GET /admin/items/{id}/attachments/{att}", h.page(stageFull, h.attachmentDownload))
+	mux.Handle("POST /admin/items/{id}/attachments/{att}/delete", h.page(stageFull, h.attachmentRemove))
+	mux.Handle("POST /admin/items/{id}/import", h.page(stageFull, h.itemImport))
+	mux.Handle("GET /admin/review", h.page(stageFull, h.reviewQueues))
 
 	// Audit trail.
 	mux.Handle("GET /admin/audit", h.page(stageFull, h.auditList))

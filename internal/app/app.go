@@ -110,12 +110,12 @@ func (a *App) buildHandler(now func() time.Time) error {
 	if err != nil {
 		return err
 	}
-	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL})
+	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite()})
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}
 	adminH, err := admin.New(admin.Config{Log: a.Log, Reader: a.DB, Accounts: a.Accounts, Orgs: a.Orgs, Assets: assets,
-		SecureCookies: a.Config.SecureCookies(), Now: now})
+		SecureCookies: a.Config.SecureCookies(), Now: now, Pub: a.publishAdmin()})
 	if err != nil {
 		return fmt.Errorf("build admin: %w", err)
 	}
@@ -132,7 +132,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 		web.Observe(a.Log, a.Metrics),
 		web.Recover(a.Log, errorPage),
 		web.SecurityHeaders(a.Config.SecureCookies()),
-		web.LimitBody(2<<20),
+		limitBody(2<<20),
 		web.CrossOrigin(errorPage),
 	)
 	return nil

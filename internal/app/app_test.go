@@ -59,7 +59,7 @@ func eachBackend(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Run("postgres", func(t *testing.T) {
 		u := storetest.PostgresURL(t)
 		t.Parallel()
-		fn(t, newEnv(t, config.Config{DatabaseURL: storetest.CreateSchema(t, u)}))
+		fn(t, newEnv(t, config.Config{DatabaseURL: storetest.CreateSchema(t, u), DataDir: filepath.Join(t.TempDir(), "data")}))
 	})
 }
 

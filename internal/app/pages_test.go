@@ -41,6 +41,12 @@ func TestEveryTemplateRenders(t *testing.T) {
 			"auth/password": {"GET", "/admin/password", nil, 200},
 			"error":         {"GET", "/admin/nothing-here", nil, 404},
 		}
+		// Items (issue 3).
+		draftID, itemID := e.sampleItems()
+		adminPages["item/list"] = visit{"GET", "/admin/items", nil, 200}
+		adminPages["item/form"] = visit{"GET", "/admin/items/" + itoa(draftID) + "/edit", nil, 200}
+		adminPages["item/show"] = visit{"GET", "/admin/items/" + itoa(itemID), nil, 200}
+		adminPages["item/history"] = visit{"GET", "/admin/items/" + itoa(itemID) + "/history", nil, 200}
 		anon := e.browser()
 		anonPages := map[string]visit{
 			"auth/login": {"GET", "/admin/login", nil, 200},
@@ -71,10 +77,13 @@ func TestEveryTemplateRenders(t *testing.T) {
 		check(anon, anonPages)
 		check(enrol, enrolPages)
 		check(totp2, totpPages)
+		pubPages := map[string]visit{"review/queue": {"GET", "/admin/review", nil, 200}}
+		check(totp, pubPages)
 
 		sitePages := map[string]string{"home": "/", "column": "/col/zwgk/", "page": "/col/nb2017/", "orgs": "/orgs", "error": "/col/none/", "leave": "/leave?to=" + url.QueryEscape("https://beian.miit.gov.cn/")}
 		// Disclosure on application; apply/receipt after a POST is checked by TestPublicApplication.
 		sitePages["apply/form"], sitePages["apply/track"], sitePages["apply/receipt"] = "/apply", "/apply/track", "/apply"
+		sitePages["item"] = "/mzj/item/" + itoa(itemID)
 		for name, p := range sitePages {
 			if r := anon.get(p); r.status >= 500 {
 				t.Errorf("site template %s: GET %s = %d", name, p, r.status)
@@ -94,7 +103,8 @@ func TestEveryTemplateRenders(t *testing.T) {
 			_, b := anonPages[n]
 			_, c := enrolPages[n]
 			_, d := totpPages[n]
-			if !a && !b && !c && !d {
+			_, p := pubPages[n]
+			if !a && !b && !c && !d && !p {
 				t.Errorf("admin template %s is not visited by this test", n)
 			}
 		}

@@ -114,3 +114,13 @@ func Late(cal *workday.Calendar, v *Version) bool {
 	}
 	return Today(v.PublishedAt).After(due.To)
 }
+
+// LogEntry is a stored leaf of the publication log, with the item it
+// records.
+type LogEntry struct {
+	Index   int64
+	ItemID  int64
+	Version int
+	Action  string
+	Text    string // the canonical leaf text (translog.Leaf.MarshalText)
+}

@@ -7,6 +7,7 @@ import (
 
 	"gongkai/internal/apperr"
 	"gongkai/internal/org"
+	"gongkai/internal/publish"
 	"gongkai/internal/web"
 )
 
@@ -124,6 +125,7 @@ func visibleChildren(cols []org.Column, parentID int64) []org.Column {
 type section struct {
 	Column   org.Column
 	Children []org.Column
+	Latest   []publish.Listed // newest published items of a list column
 }
 
 type homePage struct {
@@ -148,6 +150,11 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) error {
 		case slices.Contains(discloseSlugs, c.Slug):
 			p.Disclose = &s
 		case c.Kind == org.ColumnList:
+			latest, err := h.latest(r.Context(), sc.Org.ID, c.ID, 6)
+			if err != nil {
+				return err
+			}
+			s.Latest = latest
 			p.Sections = append(p.Sections, s)
 		}
 	}
@@ -162,6 +169,7 @@ type columnPage struct {
 	SideTitle  string
 	Children   []org.Column
 	Paragraphs []string
+	Listing    listing // published items of a list or topic column
 }
 
 func (h *handler) column(w http.ResponseWriter, r *http.Request) error {
@@ -177,6 +185,10 @@ func (h *handler) column(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	p := columnPage{page: newPage(r, sc, c.Name), Column: c, Children: visibleChildren(sc.Columns, c.ID), Paragraphs: c.Paragraphs()}
+	var err error
+	if p.Listing, err = h.columnItems(r, sc, c); err != nil {
+		return err
+	}
 	// Breadcrumb from the top column down; the side navigation lists the
 	// top column's children (or the top columns' siblings at level one).
 	chain := ancestors(sc.Columns, c)

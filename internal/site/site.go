@@ -43,6 +43,8 @@ type Config struct {
 	Links LinkSource
 	// Apply serves the application pages (依申请公开); see site/apply.go.
 	Apply ApplyConfig
+	// Items serves published items and their files (site/item.go).
+	Items ItemConfig
 }
 
 type handler struct {
@@ -82,6 +84,8 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /col/{slug}/{$}", h.wrap(h.column))
 	mux.Handle("GET /orgs", h.wrap(h.directory))
 	mux.Handle("GET /leave", h.wrap(h.leave))
+	// Published items and their attachments (site/item.go).
+	h.itemRoutes(mux)
 	// Disclosure on application: form, receipt, tracking (site/apply.go).
 	h.applyRoutes(mux)
 	mux.Handle("/", h.wrap(func(http.ResponseWriter, *http.Request) error { return apperr.ErrNotFound }))

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"gongkai/internal/publish"
 	"gongkai/internal/translog"
 )
 
@@ -94,15 +95,6 @@ func (tx *Tx) hashReader(ctx context.Context) translog.HashReader {
 	})
 }
 
-// LogLeaf is one stored leaf of the publication log.
-type LogLeaf struct {
-	Index   int64
-	ItemID  int64
-	Version int
-	Action  string
-	Text    string
-}
-
 // LogSize returns the number of leaves in the publication log.
 func (db *DB) LogSize(ctx context.Context) (size int64, err error) {
 	err = db.View(ctx, func(tx *Tx) error {
@@ -125,8 +117,8 @@ func (db *DB) LogHead(ctx context.Context) (size int64, root translog.Hash, err 
 }
 
 // LogLeafAt returns leaf index of the publication log.
-func (db *DB) LogLeafAt(ctx context.Context, index int64) (*LogLeaf, error) {
-	var l LogLeaf
+func (db *DB) LogLeafAt(ctx context.Context, index int64) (*publish.LogEntry, error) {
+	var l publish.LogEntry
 	err := db.View(ctx, func(tx *Tx) error {
 		return tx.queryRow(ctx, `SELECT idx, item_id, version, action, text FROM translog_leaves WHERE idx = ?`, index).
 			Scan(&l.Index, &l.ItemID, &l.Version, &l.Action, &l.Text)
@@ -141,8 +133,8 @@ func (db *DB) LogLeafAt(ctx context.Context, index int64) (*LogLeaf, error) {
 }
 
 // ItemLeaves returns the leaves recording an item, oldest first.
-func (db *DB) ItemLeaves(ctx context.Context, itemID int64) ([]LogLeaf, error) {
-	var out []LogLeaf
+func (db *DB) ItemLeaves(ctx context.Context, itemID int64) ([]publish.LogEntry, error) {
+	var out []publish.LogEntry
 	err := db.View(ctx, func(tx *Tx) error {
 		rows, err := tx.query(ctx, `SELECT idx, item_id, version, action, text FROM translog_leaves WHERE item_id = ? ORDER BY idx`, itemID)
 		if err != nil {
@@ -150,7 +142,7 @@ func (db *DB) ItemLeaves(ctx context.Context, itemID int64) ([]LogLeaf, error) {
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var l LogLeaf
+			var l publish.LogEntry
 			if err := rows.Scan(&l.Index, &l.ItemID, &l.Version, &l.Action, &l.Text); err != nil {
 				return err
 			}

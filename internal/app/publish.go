@@ -1,0 +1,53 @@
+package app
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gongkai/internal/admin"
+	"gongkai/internal/blob"
+	"gongkai/internal/publish"
+	"gongkai/internal/site"
+	"gongkai/internal/web"
+	"gongkai/internal/workday"
+)
+
+// files returns the attachment store under the data directory. Without one
+// (PostgreSQL and no --data) files go to a directory under the system's
+// temporary directory, which is fine only for tests.
+func (a *App) files() *blob.Local {
+	dir := a.Config.DataDir
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "gongkai-data")
+	}
+	return blob.NewLocal(dir)
+}
+
+// publishAdmin is what the staff UI needs for items and reviews.
+func (a *App) publishAdmin() admin.PublishConfig {
+	return admin.PublishConfig{Service: a.Publish, Items: a.DB, Files: a.files(), Calendar: workday.Embedded()}
+}
+
+// limitBody caps request bodies at n bytes, except uploads of attachments
+// and Word documents to an item, which may be as large as an attachment.
+func limitBody(n int64) web.Middleware {
+	small, large := web.LimitBody(n), web.LimitBody(publish.MaxAttachment+1<<20)
+	return func(next http.Handler) http.Handler {
+		s, l := small(next), large(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/admin/items/") &&
+				(strings.HasSuffix(r.URL.Path, "/attachments") || strings.HasSuffix(r.URL.Path, "/import")) {
+				l.ServeHTTP(w, r)
+				return
+			}
+			s.ServeHTTP(w, r)
+		})
+	}
+}
+
+// publishSite is what the public site needs for items.
+func (a *App) publishSite() site.ItemConfig {
+	return site.ItemConfig{Items: a.DB, Files: a.files()}
+}

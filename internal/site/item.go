@@ -1,0 +1,220 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"gongkai/internal/apperr"
+	"gongkai/internal/blob"
+	"gongkai/internal/org"
+	"gongkai/internal/publish"
+)
+
+// ItemSource is what the item pages read. *store.DB implements it.
+type ItemSource interface {
+	Items(ctx context.Context, f publish.Filter) ([]publish.Listed, int, error)
+	Item(ctx context.Context, id int64) (*publish.Item, error)
+	ItemVersion(ctx context.Context, id int64, n int) (*publish.Version, error)
+	ItemVersions(ctx context.Context, id int64) ([]publish.Version, error)
+	ItemAttachments(ctx context.Context, id int64, version int) ([]publish.Attachment, error)
+	PublicAttachment(ctx context.Context, sha string) (*publish.Attachment, error)
+	ItemLeaves(ctx context.Context, itemID int64) ([]publish.LogEntry, error)
+}
+
+// ItemConfig holds what the item pages need.
+type ItemConfig struct {
+	Items ItemSource
+	Files *blob.Local
+}
+
+func (h *handler) itemRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /item/{id}", h.wrap(h.item))
+	mux.Handle("GET /files/{sha}/{name}", h.wrap(h.file))
+}
+
+// ItemURL is the address of an item on its org's site.
+func (p page) ItemURL(id int64) string { return p.Base + "/item/" + strconv.FormatInt(id, 10) }
+
+// listing is a page of published items.
+type listing struct {
+	Rows    []publish.Listed
+	Total   int
+	Page    int
+	Pages   int
+	PrevURL string
+	NextURL string
+}
+
+// perPage is how many items a column page lists.
+const perPage = 20
+
+// columnItems lists the published items of a column, newest first, paged
+// by ?page=.
+func (h *handler) columnItems(r *http.Request, sc *siteCtx, c org.Column) (listing, error) {
+	var l listing
+	if h.Items.Items == nil || (c.Kind != org.ColumnList && c.Kind != org.ColumnTopic) {
+		return l, nil
+	}
+	l.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	l.Page = max(l.Page, 1)
+	rows, total, err := h.Items.Items.Items(r.Context(), publish.Filter{Public: true, OrgIDs: []int64{sc.Org.ID}, ColumnID: c.ID,
+		Limit: perPage, Offset: (l.Page - 1) * perPage})
+	if err != nil {
+		return l, err
+	}
+	l.Rows, l.Total, l.Pages = rows, total, (total+perPage-1)/perPage
+	if l.Page > 1 {
+		l.PrevURL = "?page=" + strconv.Itoa(l.Page-1)
+	}
+	if l.Page < l.Pages {
+		l.NextURL = "?page=" + strconv.Itoa(l.Page+1)
+	}
+	return l, nil
+}
+
+// latest lists the newest published items of a column, for the home page.
+func (h *handler) latest(ctx context.Context, orgID, columnID int64, n int) ([]publish.Listed, error) {
+	if h.Items.Items == nil {
+		return nil, nil
+	}
+	rows, _, err := h.Items.Items.Items(ctx, publish.Filter{Public: true, OrgIDs: []int64{orgID}, ColumnID: columnID, Limit: n})
+	return rows, err
+}
+
+type attachmentView struct {
+	publish.Attachment
+	Type string
+	Size string
+	URL  string
+}
+
+type updateView struct {
+	Date string
+	Note string
+}
+
+type itemPage struct {
+	page
+	Item      *publish.Item
+	Version   *publish.Version
+	Body      template.HTML
+	Atts      []attachmentView
+	Updates   []updateView
+	Column    *org.Column
+	LeafIndex int64
+	HasLeaf   bool
+	Withdrawn bool
+}
+
+// item shows a published item with its catalog metadata. A withdrawn item
+// shows only a notice that it was withdrawn (HTTP 410), never its content.
+func (h *handler) item(w http.ResponseWriter, r *http.Request) error {
+	sc := siteOf(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 || h.Items.Items == nil {
+		return apperr.ErrNotFound
+	}
+	ctx := r.Context()
+	it, err := h.Items.Items.Item(ctx, id)
+	if err != nil {
+		return err
+	}
+	if it.OrgID != sc.Org.ID || it.Live == 0 {
+		return fmt.Errorf("item %d is not public on this site: %w", id, apperr.ErrNotFound)
+	}
+	p := itemPage{page: newPage(r, sc, "已撤回"), Item: it}
+	p.Crumbs = []crumb{{Name: "首页", URL: p.Home()}}
+	if it.State == publish.StateWithdrawn {
+		p.Withdrawn = true
+		return h.tmpl.Render(w, http.StatusGone, "item", p)
+	}
+	v, err := h.Items.Items.ItemVersion(ctx, id, it.Live)
+	if err != nil {
+		return err
+	}
+	atts, err := h.Items.Items.ItemAttachments(ctx, id, it.Live)
+	if err != nil {
+		return err
+	}
+	p.Title, p.Version, p.Body = v.Title, v, publish.BodyHTML(v)
+	for _, a := range atts {
+		p.Atts = append(p.Atts, attachmentView{Attachment: a, Type: publish.TypeLabel(a.ContentType), Size: fileSize(a.Size),
+			URL: p.Base + "/files/" + a.SHA256 + "/" + url.PathEscape(a.Name)})
+	}
+	vs, err := h.Items.Items.ItemVersions(ctx, id)
+	if err != nil {
+		return err
+	}
+	for i := len(vs) - 1; i >= 0; i-- {
+		if vs[i].Number > 1 && !vs[i].PublishedAt.IsZero() && vs[i].Number <= it.Live {
+			p.Updates = append(p.Updates, updateView{Date: publish.ChinaDate(vs[i].PublishedAt), Note: vs[i].ChangeNote})
+		}
+	}
+	for i := range sc.Columns {
+		if sc.Columns[i].ID == v.ColumnID {
+			c := sc.Columns[i]
+			p.Column = &c
+			for _, a := range ancestors(sc.Columns, c) {
+				p.Crumbs = append(p.Crumbs, crumb{Name: a.Name, URL: p.ColURL(a)})
+			}
+			p.Current = ancestors(sc.Columns, c)[0].ID
+		}
+	}
+	p.Crumbs = append(p.Crumbs, crumb{Name: "正文"})
+	leaves, err := h.Items.Items.ItemLeaves(ctx, id)
+	if err != nil {
+		return err
+	}
+	if n := len(leaves); n > 0 {
+		p.LeafIndex, p.HasLeaf = leaves[n-1].Index, true
+	}
+	return h.tmpl.Render(w, http.StatusOK, "item", p)
+}
+
+// fileSize formats a size in bytes for people.
+func fileSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d 字节", n)
+}
+
+// file serves a published attachment (or an image in a published body) by
+// its SHA-256, with its detected type and its name for downloading. Files
+// of drafts and withdrawn items are not served.
+func (h *handler) file(w http.ResponseWriter, r *http.Request) error {
+	if h.Items.Items == nil || h.Items.Files == nil {
+		return apperr.ErrNotFound
+	}
+	a, err := h.Items.Items.PublicAttachment(r.Context(), strings.ToLower(r.PathValue("sha")))
+	if err != nil {
+		return err
+	}
+	f, err := h.Items.Files.Open(a.SHA256)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	hd := w.Header()
+	hd.Set("Content-Type", a.ContentType)
+	hd.Set("Content-Length", strconv.FormatInt(a.Size, 10))
+	hd.Set("Cache-Control", "public, max-age=86400")
+	disp := "attachment"
+	if strings.HasPrefix(a.ContentType, "image/") || a.ContentType == "application/pdf" {
+		disp = "inline"
+	}
+	hd.Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": a.Name}))
+	hd.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+	_, err = io.Copy(w, f)
+	return err
+}
