@@ -78,7 +78,9 @@ func (d *Document) Heading(level int, text string) {
 }
 
 // Para adds a paragraph of plain text.
-func (d *Document) Para(text string) { d.blocks = append(d.blocks, Paragraph{Runs: []Run{{Text: text}}}) }
+func (d *Document) Para(text string) {
+	d.blocks = append(d.blocks, Paragraph{Runs: []Run{{Text: text}}})
+}
 
 // Add adds a paragraph.
 func (d *Document) Add(p Paragraph) { d.blocks = append(d.blocks, p) }
