@@ -114,7 +114,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}
-	adminH, err := admin.New(admin.Config{Log: a.Log, Reader: a.DB, Accounts: a.Accounts, Orgs: a.Orgs, Assets: assets,
+	adminH, err := admin.New(admin.Config{Apply: a.applyAdmin(), Log: a.Log, Reader: a.DB, Accounts: a.Accounts, Orgs: a.Orgs, Assets: assets,
 		SecureCookies: a.Config.SecureCookies(), Now: now, Pub: a.publishAdmin()})
 	if err != nil {
 		return fmt.Errorf("build admin: %w", err)
@@ -125,6 +125,10 @@ func (a *App) buildHandler(now func() time.Time) error {
 	mux.Handle("GET /metrics", privateOnly(a.Metrics.Handler(), errorPage))
 	mux.Handle("GET /static/", assets)
 	mux.Handle("GET /favicon.ico", http.RedirectHandler(assets.Path("favicon.svg"), http.StatusMovedPermanently))
+	// Publication log and JSON API (issue 3).
+	if err := a.publishRoutes(mux); err != nil {
+		return err
+	}
 	mux.Handle("/admin/", adminH)
 	mux.Handle("/admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
 	mux.Handle("/", siteH)

@@ -1,15 +1,20 @@
 package app
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"gongkai/internal/admin"
 	"gongkai/internal/blob"
 	"gongkai/internal/publish"
 	"gongkai/internal/site"
+	"gongkai/internal/translog"
 	"gongkai/internal/web"
 	"gongkai/internal/workday"
 )
@@ -50,4 +55,30 @@ func limitBody(n int64) web.Middleware {
 // publishSite is what the public site needs for items.
 func (a *App) publishSite() site.ItemConfig {
 	return site.ItemConfig{Items: a.DB, Files: a.files()}
+}
+
+// logOrigin names the publication log: the public host followed by /log,
+// or a fixed default when no base URL is configured. The name is fixed
+// into the signing key when the key is created; later changes of the base
+// URL do not rename an existing log.
+func logOrigin(baseURL string) string {
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
+		return u.Hostname() + "/log"
+	}
+	return "gongkai.local/log"
+}
+
+// publishRoutes mounts the publication log's public endpoints and the JSON
+// API, creating the log's signing key on first start.
+func (a *App) publishRoutes(mux *http.ServeMux) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	origin := logOrigin(a.Config.BaseURL)
+	skey, vkey, err := a.DB.SigningKey(ctx, "translog", func() (string, string, error) { return translog.NewKey(origin) })
+	if err != nil {
+		return fmt.Errorf("publication log key: %w", err)
+	}
+	mux.Handle("/log/", site.NewLog(site.LogConfig{Log: a.Log, Source: a.DB, SKey: skey, VKey: vkey}))
+	mux.Handle("/api/v1/", site.NewAPI(site.APIConfig{Log: a.Log, Reader: a.DB, Items: a.DB, BaseURL: a.Config.BaseURL}))
+	return nil
 }
