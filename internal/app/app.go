@@ -114,7 +114,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}
-	adminH, err := admin.New(admin.Config{Apply: a.applyAdmin(), Log: a.Log, Reader: a.DB, Accounts: a.Accounts, Orgs: a.Orgs, Assets: assets,
+	adminH, err := admin.New(admin.Config{Log: a.Log, Reader: a.DB, Accounts: a.Accounts, Orgs: a.Orgs, Assets: assets,
 		SecureCookies: a.Config.SecureCookies(), Now: now, Pub: a.publishAdmin()})
 	if err != nil {
 		return fmt.Errorf("build admin: %w", err)
