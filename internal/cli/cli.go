@@ -53,6 +53,7 @@ func commands() []command {
 		{"audit", "check the audit trail: verify", runAudit},
 		{"workday", "count working days with the official holiday calendar: is, add", runWorkday},
 		{"jobs", "inspect the background job queue: list, retry, cancel", runJobs},
+		{"screen", "scan files for personal data, markings, sensitive words and maps", runScreen},
 		{"verify", "check the publication log and a published item against it", runVerify},
 		{"version", "print the version", runVersion},
 	}

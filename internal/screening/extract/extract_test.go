@@ -18,19 +18,11 @@ func scanOpts() screening.Options {
 	return screening.Options{Now: func() time.Time { return testNow }}
 }
 
-// cacheDir shares PDFium's compiled code between the tests of one run.
-var cacheDir string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "gongkai-extract-test")
-	if err != nil {
-		panic(err)
-	}
-	cacheDir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+// cacheDir keeps PDFium's compiled code between test runs (and fuzz
+// workers, whose instrumented compiler would take too long to compile it
+// afresh); wazero keys the cache by its version, so a stale entry is never
+// used.
+var cacheDir = filepath.Join(os.TempDir(), "gongkai-test-pdfium-cache")
 
 func newExtractor(t *testing.T) *extract.Extractor {
 	t.Helper()
