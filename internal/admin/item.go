@@ -37,6 +37,9 @@ type PublishConfig struct {
 	Items    ItemReader
 	Files    *blob.Local
 	Calendar *workday.Calendar
+	// Tokens manages API tokens; TokenList lists them.
+	Tokens    *publish.Tokens
+	TokenList TokenReader
 }
 
 // staffRoles may see an org's items in the staff UI.

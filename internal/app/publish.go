@@ -32,7 +32,8 @@ func (a *App) files() *blob.Local {
 
 // publishAdmin is what the staff UI needs for items and reviews.
 func (a *App) publishAdmin() admin.PublishConfig {
-	return admin.PublishConfig{Service: a.Publish, Items: a.DB, Files: a.files(), Calendar: workday.Embedded()}
+	return admin.PublishConfig{Service: a.Publish, Items: a.DB, Files: a.files(), Calendar: workday.Embedded(),
+		Tokens: publish.NewTokens(a.DB), TokenList: a.DB}
 }
 
 // limitBody caps request bodies at n bytes, except uploads of attachments
@@ -79,6 +80,7 @@ func (a *App) publishRoutes(mux *http.ServeMux) error {
 		return fmt.Errorf("publication log key: %w", err)
 	}
 	mux.Handle("/log/", site.NewLog(site.LogConfig{Log: a.Log, Source: a.DB, SKey: skey, VKey: vkey}))
-	mux.Handle("/api/v1/", site.NewAPI(site.APIConfig{Log: a.Log, Reader: a.DB, Items: a.DB, BaseURL: a.Config.BaseURL}))
+	staff := &site.StaffAPI{Tokens: publish.NewTokens(a.DB), Publish: a.Publish, Limit: web.NewRateLimiter(120, time.Minute, time.Now)}
+	mux.Handle("/api/v1/", site.NewAPI(site.APIConfig{Log: a.Log, Reader: a.DB, Items: a.DB, BaseURL: a.Config.BaseURL, Staff: staff}))
 	return nil
 }

@@ -22,6 +22,9 @@ type APIConfig struct {
 	Reader  Reader
 	Items   ItemSource
 	BaseURL string // public address; empty means the request's own
+	// Staff, when set, serves the endpoints with which other systems
+	// create and submit items using an API token (site/api_staff.go).
+	Staff *StaffAPI
 }
 
 // NewAPI returns the JSON API, to be mounted at /api/v1/. The read
@@ -32,6 +35,9 @@ func NewAPI(cfg APIConfig) http.Handler {
 	mux.Handle("GET /api/v1/items", a.wrap(a.items))
 	mux.Handle("GET /api/v1/items/{id}", a.wrap(a.item))
 	mux.Handle("GET /api/v1/columns", a.wrap(a.columns))
+	if cfg.Staff != nil {
+		cfg.Staff.routes(mux, a)
+	}
 	mux.Handle("/api/", a.wrap(func(http.ResponseWriter, *http.Request) error { return apperr.ErrNotFound }))
 	return mux
 }
