@@ -47,7 +47,6 @@ func TestEveryTemplateRenders(t *testing.T) {
 		adminPages["item/form"] = visit{"GET", "/admin/items/" + itoa(draftID) + "/edit", nil, 200}
 		adminPages["item/show"] = visit{"GET", "/admin/items/" + itoa(itemID), nil, 200}
 		adminPages["item/history"] = visit{"GET", "/admin/items/" + itoa(itemID) + "/history", nil, 200}
-		adminPages["token/list"] = visit{"GET", "/admin/tokens", nil, 200}
 		anon := e.browser()
 		anonPages := map[string]visit{
 			"auth/login": {"GET", "/admin/login", nil, 200},
@@ -85,6 +84,11 @@ func TestEveryTemplateRenders(t *testing.T) {
 		// Disclosure on application; apply/receipt after a POST is checked by TestPublicApplication.
 		sitePages["apply/form"], sitePages["apply/track"], sitePages["apply/receipt"] = "/apply", "/apply/track", "/apply"
 		sitePages["item"] = "/mzj/item/" + itoa(itemID)
+		// Public interaction, with seeded data; interact/receipt after a POST is checked by TestInteractPublicFormAndQuery.
+		msgID, consultID := e.seedInteract(t)
+		sitePages["interact/list"], sitePages["interact/form"], sitePages["interact/query"] = "/interact/", "/interact/new", "/interact/query"
+		sitePages["interact/show"], sitePages["interact/receipt"] = "/interact/"+itoa(msgID), "/interact/new"
+		sitePages["interact/consults"], sitePages["interact/consult"] = "/interact/consult/", "/interact/consult/"+itoa(consultID)
 		for name, p := range sitePages {
 			if r := anon.get(p); r.status >= 500 {
 				t.Errorf("site template %s: GET %s = %d", name, p, r.status)

@@ -209,7 +209,7 @@ func TestForwardedQuestionAnsweredInTimeAndRated(t *testing.T) {
 			t.Error("rated twice")
 		}
 
-		list := must(w.db.Messages(ctx, store.MessageFilter{Published: true}))
+		list := must(w.db.Messages(ctx, interact.Filter{Published: true}))
 		if len(list) != 1 || list[0].ID != id || list[0].Rating == nil {
 			t.Fatalf("public list = %d messages", len(list))
 		}

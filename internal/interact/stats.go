@@ -6,6 +6,19 @@ import (
 	"gongkai/internal/workday"
 )
 
+// Filter selects messages for lists and statistics.
+type Filter struct {
+	OrgIDs    []int64 // nil: every org; empty: none
+	Open      bool    // only those not answered or rejected
+	State     State
+	Kind      Kind
+	Published bool         // only those on the public list
+	Query     string       // words in the public subject, question or answer (public list)
+	From, To  workday.Date // day of receipt, inclusive; zero: unbounded
+	Limit     int
+	Offset    int
+}
+
 // Figures are counts of messages for an org (or all) over a period.
 type Figures struct {
 	Received int // submitted in the period

@@ -45,6 +45,8 @@ type Config struct {
 	Apply ApplyConfig
 	// Items serves published items and their files (site/item.go).
 	Items ItemConfig
+	// Interact serves public interaction (公众互动); see site/interact.go.
+	Interact InteractConfig
 }
 
 type handler struct {
@@ -88,6 +90,8 @@ func (h *handler) routes(mux *http.ServeMux) {
 	h.itemRoutes(mux)
 	// Disclosure on application: form, receipt, tracking (site/apply.go).
 	h.applyRoutes(mux)
+	// Public interaction: messages, answers, consultations (site/interact.go).
+	h.interactRoutes(mux)
 	mux.Handle("/", h.wrap(func(http.ResponseWriter, *http.Request) error { return apperr.ErrNotFound }))
 }
 

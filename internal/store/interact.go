@@ -148,22 +148,9 @@ func (tx *Tx) OpenMessages(ctx context.Context) ([]interact.Message, error) {
 	return tx.messages(ctx, `SELECT `+messageCols+` FROM interact_messages WHERE state NOT IN ('answered', 'rejected') ORDER BY id`)
 }
 
-// MessageFilter selects messages for lists.
-type MessageFilter struct {
-	OrgIDs    []int64 // nil: every org
-	Open      bool    // only those not answered or rejected
-	State     interact.State
-	Kind      interact.Kind
-	Published bool   // only those on the public list
-	Query     string // words in the public subject, question or answer (public list only)
-	From, To  workday.Date
-	Limit     int
-	Offset    int
-}
-
 // Messages returns the messages matching f: open ones by due date, the
 // public list newest answer first. Ratings are loaded; replies are not.
-func (tx *Tx) Messages(ctx context.Context, f MessageFilter) ([]interact.Message, error) {
+func (tx *Tx) Messages(ctx context.Context, f interact.Filter) ([]interact.Message, error) {
 	q := `SELECT ` + messageCols + ` FROM interact_messages WHERE 1 = 1`
 	var args []any
 	if f.OrgIDs != nil {
@@ -478,7 +465,7 @@ func (tx *Tx) RecentCommentByFingerprint(ctx context.Context, fp string, since t
 // Read helpers for the staff and public pages.
 
 // Messages returns the messages matching f.
-func (db *DB) Messages(ctx context.Context, f MessageFilter) (out []interact.Message, err error) {
+func (db *DB) Messages(ctx context.Context, f interact.Filter) (out []interact.Message, err error) {
 	err = db.View(ctx, func(tx *Tx) error { out, err = tx.Messages(ctx, f); return err })
 	return out, err
 }
@@ -519,7 +506,7 @@ func (db *DB) Comments(ctx context.Context, consultationID int64, shownOnly bool
 // all) received from from to to inclusive (zero: unbounded), as of today,
 // for the annual report and the dashboard.
 func (db *DB) InteractStats(ctx context.Context, cal *workday.Calendar, orgIDs []int64, from, to, today workday.Date) (interact.Stats, error) {
-	msgs, err := db.Messages(ctx, MessageFilter{OrgIDs: orgIDs, From: from, To: to})
+	msgs, err := db.Messages(ctx, interact.Filter{OrgIDs: orgIDs, From: from, To: to})
 	if err != nil {
 		return interact.Stats{}, err
 	}
