@@ -47,6 +47,7 @@ type Config struct {
 	Now           func() time.Time
 	LoginLimit    *web.RateLimiter // per-address limit on sign-in posts; nil for a default
 	Pub           PublishConfig    // items, reviews and attachments (issue 3)
+	Apply         ApplyConfig      // disclosure on application (issue 5)
 }
 
 type handler struct {

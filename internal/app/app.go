@@ -18,7 +18,6 @@ import (
 	"gongkai/internal/apply"
 	"gongkai/internal/captcha"
 	"gongkai/internal/config"
-	"gongkai/internal/interact"
 	"gongkai/internal/job"
 	"gongkai/internal/org"
 	"gongkai/internal/publish"
@@ -50,8 +49,8 @@ type App struct {
 	// Apply handles disclosure on application (issue 5; app/apply.go).
 	Apply   *apply.Service
 	captcha *captcha.Service
-	// Interact handles public interaction (issue 7; app/interact.go).
-	Interact *interact.Service
+	// privateDir keeps applicants' uploads, never served publicly.
+	privateDir string
 }
 
 // New opens and migrates the database and builds the handlers. The caller
@@ -101,10 +100,6 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	if err := a.setupInteract(opts.Now); err != nil {
-		db.Close()
-		return nil, err
-	}
 	if err := a.buildHandler(opts.Now); err != nil {
 		db.Close()
 		return nil, err
@@ -117,12 +112,11 @@ func (a *App) buildHandler(now func() time.Time) error {
 	if err != nil {
 		return err
 	}
-	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite(),
-		Interact: a.interactSite(now)})
+	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite()})
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}
-	adminH, err := admin.New(admin.Config{Log: a.Log, Reader: a.DB, Accounts: a.Accounts, Orgs: a.Orgs, Assets: assets,
+	adminH, err := admin.New(admin.Config{Apply: a.applyAdmin(), Log: a.Log, Reader: a.DB, Accounts: a.Accounts, Orgs: a.Orgs, Assets: assets,
 		SecureCookies: a.Config.SecureCookies(), Now: now, Pub: a.publishAdmin()})
 	if err != nil {
 		return fmt.Errorf("build admin: %w", err)

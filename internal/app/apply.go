@@ -22,11 +22,15 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"gongkai/internal/admin"
 	"gongkai/internal/apply"
 	"gongkai/internal/captcha"
 	"gongkai/internal/job"
+	"gongkai/internal/screening"
+	"gongkai/internal/screening/extract"
 	"gongkai/internal/site"
 	"gongkai/internal/web"
+	"gongkai/internal/workday"
 )
 
 // Key names in signing_keys for disclosure on application.
@@ -72,6 +76,14 @@ func (a *App) setupApply(ctx context.Context, now func() time.Time) error {
 		return fmt.Errorf("decode captcha secret: %w", err)
 	}
 	a.captcha = captcha.New(secret, now)
+	a.privateDir = filepath.Join(a.Config.DataDir, "private")
+	if a.Config.DataDir == "" {
+		// Only tests run without a data directory (on PostgreSQL); keep
+		// their uploads out of the working directory.
+		if a.privateDir, err = os.MkdirTemp("", "gongkai-private-"); err != nil {
+			return fmt.Errorf("create private file directory: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -94,7 +106,7 @@ func (a *App) applySite(now func() time.Time) site.ApplyConfig {
 		Service:     a.Apply,
 		Notices:     a.DB,
 		Captcha:     a.captcha,
-		Files:       privateFiles{dir: filepath.Join(a.Config.DataDir, "private")},
+		Files:       privateFiles{dir: a.privateDir},
 		SubmitLimit: web.NewRateLimiter(5, 2*time.Minute, now),
 		TrackLimit:  web.NewRateLimiter(10, 30*time.Second, now),
 		Now:         now,
@@ -179,4 +191,20 @@ func (a *App) sendWarning(ctx context.Context, j job.Job) error {
 		return fmt.Errorf("send warning mail: %w", err)
 	}
 	return nil
+}
+
+// applyAdmin is the staff UI's configuration of the application pages.
+// Released documents go through the screening of issue 4 before they are
+// kept for the applicant.
+func (a *App) applyAdmin() admin.ApplyConfig {
+	x := extract.New(extract.Limits{})
+	return admin.ApplyConfig{
+		Service:  a.Apply,
+		Reader:   a.DB,
+		Files:    privateFiles{dir: a.privateDir},
+		Calendar: workday.Embedded(),
+		Screen: func(ctx context.Context, name string, data []byte) ([]screening.Finding, error) {
+			return x.Scan(ctx, name, data, screening.Options{})
+		},
+	}
 }
