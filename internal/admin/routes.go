@@ -74,6 +74,9 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/items/{id}/attachments/{att}/delete", h.page(stageFull, h.attachmentRemove))
 	mux.Handle("POST /admin/items/{id}/import", h.page(stageFull, h.itemImport))
 	mux.Handle("GET /admin/review", h.page(stageFull, h.reviewQueues))
+	mux.Handle("GET /admin/tokens", h.page(stageFull, h.tokenList))
+	mux.Handle("POST /admin/tokens", h.page(stageFull, h.tokenCreate))
+	mux.Handle("POST /admin/tokens/{id}/revoke", h.page(stageFull, h.tokenRevoke))
 
 	// Disclosure on application and the holiday calendar (admin/apply.go).
 	h.applyRoutes(mux)

@@ -18,6 +18,7 @@ import (
 	"gongkai/internal/apply"
 	"gongkai/internal/captcha"
 	"gongkai/internal/config"
+	"gongkai/internal/interact"
 	"gongkai/internal/job"
 	"gongkai/internal/org"
 	"gongkai/internal/publish"
@@ -51,6 +52,8 @@ type App struct {
 	captcha *captcha.Service
 	// privateDir keeps applicants' uploads, never served publicly.
 	privateDir string
+	// Interact handles public interaction (issue 7; app/interact.go).
+	Interact *interact.Service
 }
 
 // New opens and migrates the database and builds the handlers. The caller
@@ -100,6 +103,10 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := a.setupInteract(opts.Now); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := a.buildHandler(opts.Now); err != nil {
 		db.Close()
 		return nil, err
@@ -112,7 +119,8 @@ func (a *App) buildHandler(now func() time.Time) error {
 	if err != nil {
 		return err
 	}
-	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite()})
+	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite(),
+		Interact: a.interactSite(now)})
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}

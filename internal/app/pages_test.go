@@ -84,6 +84,11 @@ func TestEveryTemplateRenders(t *testing.T) {
 		// Disclosure on application; apply/receipt after a POST is checked by TestPublicApplication.
 		sitePages["apply/form"], sitePages["apply/track"], sitePages["apply/receipt"] = "/apply", "/apply/track", "/apply"
 		sitePages["item"] = "/mzj/item/" + itoa(itemID)
+		// Public interaction, with seeded data; interact/receipt after a POST is checked by TestInteractPublicFormAndQuery.
+		msgID, consultID := e.seedInteract(t)
+		sitePages["interact/list"], sitePages["interact/form"], sitePages["interact/query"] = "/interact/", "/interact/new", "/interact/query"
+		sitePages["interact/show"], sitePages["interact/receipt"] = "/interact/"+itoa(msgID), "/interact/new"
+		sitePages["interact/consults"], sitePages["interact/consult"] = "/interact/consult/", "/interact/consult/"+itoa(consultID)
 		for name, p := range sitePages {
 			if r := anon.get(p); r.status >= 500 {
 				t.Errorf("site template %s: GET %s = %d", name, p, r.status)
