@@ -14,11 +14,13 @@ import (
 const screenTestdata = "../screening/extract/testdata/"
 
 // runScreenArgs runs "gongkai screen args..." with PDFium's compiled code
-// cached in a directory shared by the test runs of this machine.
+// cached in a directory shared by the test runs of this machine (and with
+// the extract package's tests: compiling PDFium takes half a minute under
+// the race detector).
 func runScreenArgs(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	cache := filepath.Join(os.TempDir(), "gongkai-cli-test-cache")
+	cache := filepath.Join(os.TempDir(), "gongkai-test-cache")
 	e := &env{stdout: &out, stderr: &errOut, getenv: func(k string) string {
 		if k == "XDG_CACHE_HOME" {
 			return cache

@@ -30,6 +30,9 @@ type Place struct {
 	Table, Row, Column int
 	// Line is the line of a plain-text file.
 	Line int
+	// Entry is the archive entry of a .docx the text is in
+	// ("word/header2.xml"), for masking; it is not shown to people.
+	Entry string
 }
 
 // The parts of a document a Place can name.

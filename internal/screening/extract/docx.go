@@ -110,7 +110,7 @@ func extractDOCX(ctx context.Context, doc *screening.Document, r io.ReaderAt, si
 		if err != nil {
 			return fmt.Errorf("%w: %s: %v", ErrUnreadable, f.Name, err)
 		}
-		segs, err := docxPart(ctx, rc, screening.Place{File: doc.Name, Part: partOf(f.Name)}, budget)
+		segs, err := docxPart(ctx, rc, screening.Place{File: doc.Name, Part: partOf(f.Name), Entry: f.Name}, budget)
 		rc.Close()
 		if err != nil {
 			if errors.Is(err, ErrTooLarge) || ctx.Err() != nil {
@@ -123,39 +123,79 @@ func extractDOCX(ctx context.Context, doc *screening.Document, r io.ReaderAt, si
 	return nil
 }
 
-// docxCell is the table position of the innermost open table cell.
+// docxTable is the position of the innermost open table cell.
 type docxTable struct {
 	n, row, col int
 }
 
+// docxWalk is the result of walking one part: its segments, and for
+// masking, where each piece of text is in the part's bytes.
+type docxWalk struct {
+	segs []screening.Segment
+	// nodes are the character data of w:t and w:delText elements, in
+	// byte order.
+	nodes []docxNode
+	// paras[i] is the number of the i-th paragraph opened (0 when empty).
+	paras []int
+	// fallbacks are the byte ranges of mc:Fallback elements, which repeat
+	// the text of their mc:Choice and are not extracted.
+	fallbacks [][2]int64
+}
+
+// docxNode is one run of text: its bytes in the part and its span in its
+// paragraph's text.
+type docxNode struct {
+	rawStart, rawEnd int64
+	para             int // index into docxWalk.paras
+	start, end       int // span in the paragraph's text
+}
+
 // docxPart walks one part's XML.
 func docxPart(ctx context.Context, rd io.Reader, base screening.Place, budget *textBudget) ([]screening.Segment, error) {
+	w, err := walkDOCXPart(ctx, rd, base, budget)
+	if err != nil {
+		return nil, err
+	}
+	return w.segs, nil
+}
+
+func walkDOCXPart(ctx context.Context, rd io.Reader, base screening.Place, budget *textBudget) (*docxWalk, error) {
 	dec := xml.NewDecoder(rd)
+	w := &docxWalk{}
+	type openPara struct {
+		b   strings.Builder
+		idx int
+	}
 	var (
-		segs    []screening.Segment
-		tables  []docxTable // open tables, innermost last
-		nTables int
-		paras   []*strings.Builder // open paragraphs, innermost last (text boxes nest them)
-		inBox   []int              // len(paras) at each open w:txbxContent
-		nParas  int
-		inText  bool // inside w:t or w:delText
-		skip    int  // depth inside mc:Fallback, which repeats mc:Choice
-		tokens  int
+		tables        []docxTable // open tables, innermost last
+		nTables       int
+		paras         []*openPara // open paragraphs, innermost last (text boxes nest them)
+		inBox         int         // depth of open w:txbxContent
+		nParas        int
+		inText        bool  // inside w:t or w:delText
+		skip          int   // depth inside mc:Fallback, which repeats mc:Choice
+		fallbackStart int64 // where the outermost open mc:Fallback starts
+		tokens        int
 	)
 	for {
+		off0 := dec.InputOffset()
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
-			return segs, nil
+			return w, nil
 		}
 		if err != nil {
 			return nil, err
 		}
+		off1 := dec.InputOffset()
 		if tokens++; tokens%8192 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if skip > 0 || t.Name.Space == nsMC && t.Name.Local == "Fallback" {
+				if skip == 0 {
+					fallbackStart = off0
+				}
 				skip++
 				continue
 			}
@@ -164,16 +204,17 @@ func docxPart(ctx context.Context, rd io.Reader, base screening.Place, budget *t
 			}
 			switch t.Name.Local {
 			case "p":
-				paras = append(paras, &strings.Builder{})
+				paras = append(paras, &openPara{idx: len(w.paras)})
+				w.paras = append(w.paras, 0)
 			case "t", "delText":
 				inText = true
 			case "tab":
 				if len(paras) > 0 {
-					paras[len(paras)-1].WriteByte('\t')
+					paras[len(paras)-1].b.WriteByte('\t')
 				}
 			case "br", "cr":
 				if len(paras) > 0 {
-					paras[len(paras)-1].WriteByte('\n')
+					paras[len(paras)-1].b.WriteByte('\n')
 				}
 			case "tbl":
 				nTables++
@@ -201,11 +242,13 @@ func docxPart(ctx context.Context, rd io.Reader, base screening.Place, budget *t
 					}
 				}
 			case "txbxContent":
-				inBox = append(inBox, len(paras))
+				inBox++
 			}
 		case xml.EndElement:
 			if skip > 0 {
-				skip--
+				if skip--; skip == 0 {
+					w.fallbacks = append(w.fallbacks, [2]int64{fallbackStart, off1})
+				}
 				continue
 			}
 			if t.Name.Space != nsWord {
@@ -216,25 +259,27 @@ func docxPart(ctx context.Context, rd io.Reader, base screening.Place, budget *t
 				if len(paras) == 0 {
 					continue
 				}
-				text := paras[len(paras)-1].String()
+				op := paras[len(paras)-1]
 				paras = paras[:len(paras)-1]
+				text := op.b.String()
 				nParas++
 				if strings.TrimSpace(text) == "" {
 					continue
 				}
+				w.paras[op.idx] = nParas
 				if err := budget.take(len(text)); err != nil {
 					return nil, err
 				}
 				p := base
 				p.Paragraph = nParas
-				if len(inBox) > 0 && inBox[len(inBox)-1] >= 0 {
+				if inBox > 0 {
 					p.Part = screening.PartTextBox
 				}
 				if len(tables) > 0 {
 					tb := tables[len(tables)-1]
 					p.Table, p.Row, p.Column = tb.n, tb.row, tb.col
 				}
-				segs = append(segs, screening.Segment{Place: p, Text: text})
+				w.segs = append(w.segs, screening.Segment{Place: p, Text: text})
 			case "t", "delText":
 				inText = false
 			case "tbl":
@@ -242,13 +287,14 @@ func docxPart(ctx context.Context, rd io.Reader, base screening.Place, budget *t
 					tables = tables[:len(tables)-1]
 				}
 			case "txbxContent":
-				if len(inBox) > 0 {
-					inBox = inBox[:len(inBox)-1]
-				}
+				inBox = max(inBox-1, 0)
 			}
 		case xml.CharData:
 			if inText && skip == 0 && len(paras) > 0 {
-				paras[len(paras)-1].Write(t)
+				op := paras[len(paras)-1]
+				start := op.b.Len()
+				op.b.Write(t)
+				w.nodes = append(w.nodes, docxNode{rawStart: off0, rawEnd: off1, para: op.idx, start: start, end: op.b.Len()})
 			}
 		}
 	}

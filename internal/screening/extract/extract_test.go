@@ -21,8 +21,8 @@ func scanOpts() screening.Options {
 // cacheDir keeps PDFium's compiled code between test runs (and fuzz
 // workers, whose instrumented compiler would take too long to compile it
 // afresh); wazero keys the cache by its version, so a stale entry is never
-// used.
-var cacheDir = filepath.Join(os.TempDir(), "gongkai-test-pdfium-cache")
+// used. The CLI tests use the same directory (as XDG_CACHE_HOME).
+var cacheDir = filepath.Join(os.TempDir(), "gongkai-test-cache", "gongkai", "pdfium")
 
 func newExtractor(t *testing.T) *extract.Extractor {
 	t.Helper()
@@ -33,7 +33,9 @@ func newExtractor(t *testing.T) *extract.Extractor {
 }
 
 // samePlace compares the parts of a place a fixture pins down.
+// The archive entry of a .docx paragraph is checked by the masking tests.
 func samePlace(want, got screening.Place) bool {
+	got.Entry = ""
 	return want == got
 }
 

@@ -60,7 +60,9 @@ func MaskXLSX(data []byte, findings []screening.Finding, l Limits) ([]byte, erro
 			}
 			for _, fd := range byCell[k] {
 				if fd.Offset >= 0 && fd.End() <= len(v) {
-					spans = append(spans, v[fd.Offset:fd.End()])
+					if span := v[fd.Offset:fd.End()]; screening.MaskValue(fd.Kind, span) != span {
+						spans = append(spans, span)
+					}
 				}
 			}
 			if err := f.SetCellStr(k.sheet, k.cell, masked); err != nil {

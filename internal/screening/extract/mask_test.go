@@ -205,3 +205,80 @@ func TestMaskHTMLMasksTextNodesOnly(t *testing.T) {
 		})
 	}
 }
+
+func TestMaskDOCXLeavesNoNumberInTheFile(t *testing.T) {
+	x := newExtractor(t)
+	data, err := os.ReadFile("testdata/notice.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := x.Bytes(t.Context(), "notice.docx", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings := screening.ScanDocument(doc, scanOpts())
+	masked, err := extract.MaskDOCX(data, findings, extract.Limits{})
+	if err != nil {
+		t.Fatalf("MaskDOCX error = %v", err)
+	}
+	parts := allParts(t, masked)
+	for _, p := range docxFixture(t).planted {
+		if strings.Contains(parts, p.value) {
+			t.Errorf("masked file still contains %s %s (at %s)", p.kind, screening.MaskValue(p.kind, p.value), p.place)
+		}
+	}
+	doc2, err := x.Bytes(t.Context(), "notice.docx", masked)
+	if err != nil {
+		t.Fatalf("masked .docx does not extract: %v", err)
+	}
+	var before, after []string
+	for _, s := range doc.Segments {
+		before = append(before, s.Place.String())
+	}
+	for _, s := range doc2.Segments {
+		after = append(after, s.Place.String())
+	}
+	if strings.Join(before, "|") != strings.Join(after, "|") {
+		t.Errorf("masked .docx paragraphs moved:\nbefore %v\nafter  %v", before, after)
+	}
+	for i, s := range doc2.Segments {
+		want := s.Text
+		if i < len(doc.Segments) {
+			var fs []screening.Finding
+			for _, f := range findings {
+				if f.Place == doc.Segments[i].Place {
+					fs = append(fs, f)
+				}
+			}
+			want = screening.Mask(doc.Segments[i].Text, fs)
+		}
+		if s.Text != want {
+			t.Errorf("%s = %q, want %q", s.Place, s.Text, want)
+		}
+	}
+	// The marking in the header is not personal data and stays.
+	if !strings.Contains(parts, "内部资料 注意保存") {
+		t.Error("masking removed the header marking")
+	}
+}
+
+func TestMaskDOCXSplitRuns(t *testing.T) {
+	x := newExtractor(t)
+	const w = `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` +
+		`<w:p><w:r><w:t>电话 138</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>1234</w:t></w:r><w:r><w:t xml:space="preserve">5678 &amp; 其他</w:t></w:r></w:p>` +
+		`</w:body></w:document>`
+	data := zipOf(t, map[string]string{"word/document.xml": w})
+	doc, err := x.Bytes(t.Context(), "a.docx", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	masked, err := extract.MaskDOCX(data, screening.ScanDocument(doc, scanOpts()), extract.Limits{})
+	if err != nil {
+		t.Fatalf("MaskDOCX error = %v", err)
+	}
+	got := allParts(t, masked)
+	want := `<w:t>电话 138****5678</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t></w:t></w:r><w:r><w:t xml:space="preserve"> &amp; 其他</w:t>`
+	if !strings.Contains(got, want) {
+		t.Errorf("masked document.xml =\n%s\nwant it to contain\n%s", got, want)
+	}
+}
