@@ -26,6 +26,16 @@ func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// loadApp completes the configuration and opens the App for a command
+// that works on the database; configuration problems exit 2.
+func loadApp(ctx context.Context, e *env, cmd string, load func() (config.Config, error)) (*app.App, int) {
+	cfg, err := load()
+	if err != nil {
+		return nil, e.errorf(exitUsage, "%s: %s", cmd, strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	return openApp(ctx, e, cfg)
+}
+
 // openApp builds the App for commands that work on the database; errors
 // opening or migrating it are configuration problems (exit 2).
 func openApp(ctx context.Context, e *env, cfg config.Config) (*app.App, int) {
@@ -73,6 +83,10 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		case err != nil:
 			return e.errorf(exitFailure, "serve: load demo data: %v", err)
 		default:
+			// Published items, through the workflow (issue 3).
+			if err := demo.LoadItems(ctx, a.DB, a.Publish, a.DB.Now()); err != nil {
+				return e.errorf(exitFailure, "serve: load demo items: %v", err)
+			}
 			printCredentials(e.stdout, creds)
 		}
 	}
@@ -104,11 +118,7 @@ func runMigrate(ctx context.Context, e *env, args []string) int {
 	if code, ok := parse(e, fs, args); !ok {
 		return code
 	}
-	cfg, err := load()
-	if err != nil {
-		return e.errorf(exitUsage, "migrate: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
-	}
-	a, code := openApp(ctx, e, cfg)
+	a, code := loadApp(ctx, e, "migrate", load)
 	if a == nil {
 		return code
 	}
@@ -127,11 +137,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	if code, ok := parse(e, fs, args); !ok {
 		return code
 	}
-	cfg, err := load()
-	if err != nil {
-		return e.errorf(exitUsage, "demo: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
-	}
-	a, code := openApp(ctx, e, cfg)
+	a, code := loadApp(ctx, e, "demo", load)
 	if a == nil {
 		return code
 	}
@@ -142,6 +148,9 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	}
 	if err != nil {
 		return e.errorf(exitFailure, "demo: %v", err)
+	}
+	if err := demo.LoadItems(ctx, a.DB, a.Publish, a.DB.Now()); err != nil {
+		return e.errorf(exitFailure, "demo: items: %v", err)
 	}
 	printCredentials(e.stdout, creds)
 	return exitOK
