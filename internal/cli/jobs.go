@@ -42,11 +42,7 @@ func jobsList(ctx context.Context, e *env, args []string) int {
 	default:
 		return e.errorf(exitUsage, "jobs list: unknown state %q", *state)
 	}
-	cfg, err := load()
-	if err != nil {
-		return e.errorf(exitUsage, "jobs list: %v", err)
-	}
-	a, code := openApp(ctx, e, cfg)
+	a, code := loadApp(ctx, e, "jobs list", load)
 	if a == nil {
 		return code
 	}

@@ -48,11 +48,7 @@ func orgAdd(ctx context.Context, e *env, args []string) int {
 	if fs.NArg() > 0 {
 		return e.errorf(exitUsage, "org add: unexpected argument %q", fs.Arg(0))
 	}
-	cfg, err := load()
-	if err != nil {
-		return e.errorf(exitUsage, "org add: %v", err)
-	}
-	a, code := openApp(ctx, e, cfg)
+	a, code := loadApp(ctx, e, "org add", load)
 	if a == nil {
 		return code
 	}
@@ -80,11 +76,7 @@ func orgList(ctx context.Context, e *env, args []string) int {
 	if code, ok := parse(e, fs, args); !ok {
 		return code
 	}
-	cfg, err := load()
-	if err != nil {
-		return e.errorf(exitUsage, "org list: %v", err)
-	}
-	a, code := openApp(ctx, e, cfg)
+	a, code := loadApp(ctx, e, "org list", load)
 	if a == nil {
 		return code
 	}
@@ -118,11 +110,7 @@ func auditVerify(ctx context.Context, e *env, args []string) int {
 	if code, ok := parse(e, fs, args); !ok {
 		return code
 	}
-	cfg, err := load()
-	if err != nil {
-		return e.errorf(exitUsage, "audit verify: %v", err)
-	}
-	a, code := openApp(ctx, e, cfg)
+	a, code := loadApp(ctx, e, "audit verify", load)
 	if a == nil {
 		return code
 	}

@@ -81,11 +81,7 @@ func userAdd(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return printInvalid(e, "user add", err)
 	}
-	cfg, err := load()
-	if err != nil {
-		return e.errorf(exitUsage, "user add: %v", err)
-	}
-	a, code := openApp(ctx, e, cfg)
+	a, code := loadApp(ctx, e, "user add", load)
 	if a == nil {
 		return code
 	}
@@ -128,11 +124,7 @@ func userPasswd(ctx context.Context, e *env, args []string) int {
 	if fs.NArg() != 1 {
 		return e.errorf(exitUsage, "user passwd: want exactly one USERNAME")
 	}
-	cfg, err := load()
-	if err != nil {
-		return e.errorf(exitUsage, "user passwd: %v", err)
-	}
-	a, code := openApp(ctx, e, cfg)
+	a, code := loadApp(ctx, e, "user passwd", load)
 	if a == nil {
 		return code
 	}
@@ -205,11 +197,7 @@ func userList(ctx context.Context, e *env, args []string) int {
 	if code, ok := parse(e, fs, args); !ok {
 		return code
 	}
-	cfg, err := load()
-	if err != nil {
-		return e.errorf(exitUsage, "user list: %v", err)
-	}
-	a, code := openApp(ctx, e, cfg)
+	a, code := loadApp(ctx, e, "user list", load)
 	if a == nil {
 		return code
 	}
