@@ -2,6 +2,8 @@ package extract
 
 import (
 	"html"
+	"path"
+	"strconv"
 	"slices"
 	"strings"
 
@@ -148,4 +150,90 @@ func MaskHTML(src string, findings []screening.Finding) string {
 	}
 	out.WriteString(src[rawPos:])
 	return out.String()
+}
+
+// ScanHTML scans an HTML field of an item (field is "body", say): its text
+// as HTMLText gives it, and each image in it with the map check, using
+// the alt text, title, file name and the text right after the image
+// (where a caption and the approval number usually are). Text findings
+// are placed in the field and can be masked with MaskHTML(src, findings);
+// image findings have no span and are placed in the field with Part
+// 正文图片N ("body 正文图片2").
+func ScanHTML(field, src string, opts screening.Options) []screening.Finding {
+	place := screening.Place{Field: field}
+	findings := screening.ScanDocument(screening.Document{
+		Segments: []screening.Segment{{Place: place, Text: HTMLText(src)}},
+	}, opts)
+	for _, img := range HTMLImages(src) {
+		if f, ok := screening.CheckMap(img); ok {
+			f.Place = screening.Place{Field: field, Part: img.Location}
+			f.Location = f.Place.String()
+			findings = append(findings, f)
+		}
+	}
+	return findings
+}
+
+// nearbyLen is how much text after an image counts as its caption.
+const nearbyLen = 300
+
+// HTMLImages returns the images of an HTML document for the map check:
+// file name (last path element of src), alt text, title, and up to 300
+// bytes of the text that follows the image. Location is 正文图片N, N
+// counting from 1.
+func HTMLImages(src string) []screening.Image {
+	z := xhtml.NewTokenizer(strings.NewReader(src))
+	var imgs []screening.Image
+	hidden := 0
+	for {
+		tt := z.Next()
+		if tt == xhtml.ErrorToken {
+			return imgs
+		}
+		switch tt {
+		case xhtml.TextToken:
+			if hidden == 0 && len(imgs) > 0 {
+				last := &imgs[len(imgs)-1]
+				if len(last.Nearby) < nearbyLen {
+					last.Nearby += string(z.Text())
+				}
+			}
+		case xhtml.StartTagToken, xhtml.SelfClosingTagToken, xhtml.EndTagToken:
+			name, hasAttr := z.TagName()
+			a := atom.Lookup(name)
+			if hiddenAtoms[a] {
+				switch tt {
+				case xhtml.StartTagToken:
+					hidden++
+				case xhtml.EndTagToken:
+					hidden = max(hidden-1, 0)
+				}
+			}
+			if a != atom.Img || tt == xhtml.EndTagToken {
+				continue
+			}
+			img := screening.Image{Location: "正文图片" + strconv.Itoa(len(imgs)+1)}
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				switch string(k) {
+				case "src":
+					s := string(v)
+					if i := strings.IndexAny(s, "?#"); i >= 0 {
+						s = s[:i]
+					}
+					if !strings.HasPrefix(s, "data:") {
+						img.FileName = path.Base(s)
+					}
+				case "alt":
+					img.Alt = string(v)
+				case "title":
+					img.Title = string(v)
+				case "data-map":
+					img.MarkedAsMap = true
+				}
+			}
+			imgs = append(imgs, img)
+		}
+	}
 }

@@ -282,3 +282,18 @@ func TestMaskDOCXSplitRuns(t *testing.T) {
 		t.Errorf("masked document.xml =\n%s\nwant it to contain\n%s", got, want)
 	}
 }
+
+func TestScanHTMLChecksTextAndImages(t *testing.T) {
+	src := `<p>联系电话 13812345678</p>` +
+		`<p><img src="/files/2024/suizhou-quhuatu.png?v=2" alt="随州市行政区划图"></p><p>图1 随州市行政区划图</p>` +
+		`<p><img src="/files/a.png" alt="曾都区地图"></p><p>审图号：鄂S(2020)012号</p>` +
+		`<p><img src="/files/photo.jpg" alt="走访困难群众"></p>`
+	var got []string
+	for _, f := range extract.ScanHTML("body", src, scanOpts()) {
+		got = append(got, string(f.Kind)+"@"+f.Location+":"+f.Excerpt)
+	}
+	want := []string{"mobile@body:138****5678", "map_without_approval@body 正文图片1:随州市行政区划图"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("ScanHTML =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
