@@ -3,8 +3,8 @@ package extract
 import (
 	"html"
 	"path"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 
 	xhtml "golang.org/x/net/html"
