@@ -186,7 +186,7 @@ func (h *handler) itemImport(w http.ResponseWriter, r *http.Request) error {
 		if perr != nil {
 			return perr
 		}
-		return h.tmpl.Render(w, http.StatusUnprocessableEntity, "item/form", p)
+		return h.renderForm(w, http.StatusUnprocessableEntity, p)
 	}
 	if err != nil {
 		return err

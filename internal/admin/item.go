@@ -215,6 +215,19 @@ func parseItemForm(r *http.Request) (publish.Draft, int) {
 	}, rev
 }
 
+// editorPolicy is the security policy of the item form only. The vendored
+// rich-text editor (Jodit) positions its toolbars, popups and table
+// selection with inline style attributes, which style-src 'self' blocks;
+// scripts stay restricted to our own files. Every other page keeps
+// web.ContentSecurityPolicy.
+var editorPolicy = strings.Replace(web.ContentSecurityPolicy, "style-src 'self'", "style-src 'self' 'unsafe-inline'", 1)
+
+// renderForm renders the item form with the editor's security policy.
+func (h *handler) renderForm(w http.ResponseWriter, status int, p itemFormPage) error {
+	w.Header().Set("Content-Security-Policy", editorPolicy)
+	return h.tmpl.Render(w, status, "item/form", p)
+}
+
 func (h *handler) itemFormPage(w http.ResponseWriter, r *http.Request, o *org.Org, it *publish.Item, d publish.Draft, rev int, errs map[string]string) (itemFormPage, error) {
 	cols, err := h.itemColumns(r.Context(), o.ID)
 	if err != nil {
@@ -258,7 +271,7 @@ func (h *handler) itemNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.tmpl.Render(w, http.StatusOK, "item/form", p)
+	return h.renderForm(w, http.StatusOK, p)
 }
 
 func (h *handler) itemCreate(w http.ResponseWriter, r *http.Request) error {
@@ -274,7 +287,7 @@ func (h *handler) itemCreate(w http.ResponseWriter, r *http.Request) error {
 		if perr != nil {
 			return perr
 		}
-		return h.tmpl.Render(w, http.StatusUnprocessableEntity, "item/form", p)
+		return h.renderForm(w, http.StatusUnprocessableEntity, p)
 	}
 	if err != nil {
 		return err
@@ -300,7 +313,7 @@ func (h *handler) itemEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.tmpl.Render(w, http.StatusOK, "item/form", p)
+	return h.renderForm(w, http.StatusOK, p)
 }
 
 func (h *handler) itemUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -320,14 +333,14 @@ func (h *handler) itemUpdate(w http.ResponseWriter, r *http.Request) error {
 		if verr == nil {
 			p.Rev = cur.Rev // saving again overwrites knowingly
 		}
-		return h.tmpl.Render(w, http.StatusConflict, "item/form", p)
+		return h.renderForm(w, http.StatusConflict, p)
 	}
 	if inv, ok := apperr.AsInvalid(err); ok {
 		p, perr := h.itemFormPage(w, r, o, it, d, rev, inv.Fields)
 		if perr != nil {
 			return perr
 		}
-		return h.tmpl.Render(w, http.StatusUnprocessableEntity, "item/form", p)
+		return h.renderForm(w, http.StatusUnprocessableEntity, p)
 	}
 	if err != nil {
 		return err
