@@ -139,6 +139,8 @@ func (a *App) buildHandler(now func() time.Time) error {
 	if err := a.publishRoutes(mux); err != nil {
 		return err
 	}
+	// Disclosure on application: JSON API (app/apply.go).
+	mux.Handle("/api/v1/apply/", a.applyAPI(now))
 	mux.Handle("/admin/", adminH)
 	mux.Handle("/admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
 	mux.Handle("/", siteH)

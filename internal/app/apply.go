@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"mime"
 	"net"
+	"net/http"
 	"net/mail"
 	"net/smtp"
 	"net/url"
@@ -26,6 +27,7 @@ import (
 	"gongkai/internal/apply"
 	"gongkai/internal/captcha"
 	"gongkai/internal/job"
+	"gongkai/internal/publish"
 	"gongkai/internal/screening"
 	"gongkai/internal/screening/extract"
 	"gongkai/internal/site"
@@ -207,4 +209,19 @@ func (a *App) applyAdmin() admin.ApplyConfig {
 			return x.Scan(ctx, name, data, screening.Options{})
 		},
 	}
+}
+
+// applyAPI is the JSON API of disclosure on application. Staff calls use
+// the API tokens of issue 3; a token must carry the handler role (or the
+// leader role, for extensions) in the application's org.
+func (a *App) applyAPI(now func() time.Time) http.Handler {
+	return site.NewApplyAPI(site.ApplyAPIConfig{
+		Log:        a.Log,
+		Orgs:       a.DB,
+		Public:     a.applySite(now),
+		Staff:      a.Apply,
+		Tokens:     publish.NewTokens(a.DB),
+		Reader:     a.DB,
+		StaffLimit: web.NewRateLimiter(120, time.Minute, now),
+	})
 }
