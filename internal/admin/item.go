@@ -297,7 +297,7 @@ func (h *handler) itemCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) itemEdit(w http.ResponseWriter, r *http.Request) error {
-	it, o, _, err := h.loadItem(r)
+	it, o, path, err := h.loadItem(r)
 	if err != nil {
 		return err
 	}
@@ -308,6 +308,9 @@ func (h *handler) itemEdit(w http.ResponseWriter, r *http.Request) error {
 	if it.State != publish.StateDraft {
 		redirect(w, r, itemURL(it.ID), "此信息已提交审核，不能再修改；如需修改，请由审核人退回。")
 		return nil
+	}
+	if _, err := publish.Transition(it, v, path, actor(r), publish.ActSave); err != nil {
+		return err
 	}
 	p, err := h.itemFormPage(w, r, o, it, publish.DraftOf(v), v.Rev, nil)
 	if err != nil {

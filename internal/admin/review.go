@@ -32,6 +32,19 @@ type queueRow struct {
 type reviewPage struct {
 	basePage
 	Queues []queue
+	// Late lists published items whose current public version went
+	// online after its Art. 26 deadline, for publishers, leaders and
+	// administrators.
+	Late     []lateRow
+	ShowLate bool
+}
+
+type lateRow struct {
+	publish.Listed
+	OrgName   string
+	Due       string
+	Published string
+	DaysLate  int
 }
 
 // reviewQueues shows what waits for each of the actor's roles, oldest
@@ -96,7 +109,29 @@ func (h *handler) reviewQueues(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Queues = append(p.Queues, q)
 	}
-	if len(p.Queues) == 0 {
+	if scope := org.Scope(orgs, act, account.RolePublisher, account.RoleLeader, account.RoleAdmin); len(scope) > 0 && h.Pub.Calendar != nil {
+		p.ShowLate = true
+		rows, _, err := h.Pub.Items.Items(ctx, publish.Filter{Public: true, OrgIDs: scope, Limit: 200})
+		if err != nil {
+			return err
+		}
+		for _, l := range rows {
+			if !publish.Late(h.Pub.Calendar, &l.Version) {
+				continue
+			}
+			due, err := publish.Due(h.Pub.Calendar, &l.Version)
+			if err != nil {
+				continue
+			}
+			late, err := h.Pub.Calendar.Between(due.To, publish.Today(l.Version.PublishedAt))
+			if err != nil {
+				continue
+			}
+			p.Late = append(p.Late, lateRow{Listed: l, OrgName: names[l.Item.OrgID], Due: due.To.String(),
+				Published: publish.ChinaDate(l.Version.PublishedAt), DaysLate: late.Days})
+		}
+	}
+	if len(p.Queues) == 0 && !p.ShowLate {
 		return fmt.Errorf("review queues: %w", apperr.ErrForbidden)
 	}
 	return h.tmpl.Render(w, http.StatusOK, "review/queue", p)

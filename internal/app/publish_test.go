@@ -343,3 +343,33 @@ func (e *env) sampleItems() (draft, published int64) {
 	}
 	return dr.ID, it.ID
 }
+
+// TestLateReport checks that an item published more than 20 working days
+// after the information was formed (条例 Art. 26) is listed as late.
+func TestLateReport(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		ctx, svc := t.Context(), e.app.Publish
+		d := publish.Draft{Title: "迟到的信息", Body: "<p>正文</p>", ColumnID: e.column("42130021", "tzgg").ID, Issuer: "随州市民政局",
+			Topic: "民政、扶贫、救灾", Genre: "通知", WrittenDate: "2026-01-05", FormedDate: "2026-01-05", Disclosure: publish.DiscloseProactive}
+		it, err := svc.Create(ctx, e.actor("xinxiyuan"), e.org("42130021").ID, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, err := range []error{svc.Submit(ctx, e.actor("xinxiyuan"), it.ID), svc.SectionApprove(ctx, e.actor("kezhang"), it.ID),
+			svc.Approve(ctx, e.actor("baomi"), it.ID), svc.Publish(ctx, e.actor("bangongshi"), it.ID)} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.sampleItems() // formed 2026-02-27, published 2026-03-02: in time
+		b := e.browser()
+		b.loginFull("bangongshi")
+		r := b.get("/admin/review")
+		expect(t, "review page", r, http.StatusOK)
+		late := r.body[strings.Index(r.body, "逾期公开的信息"):]
+		// Due on 2026-02-02 (20 working days after 2026-01-05); published
+		// on 2026-03-02.
+		mustContain(t, "late report", late, "迟到的信息", "2026-01-05", "2026-02-02", "2026-03-02")
+		mustNotContain(t, "late report", late, "样例已发布信息")
+	})
+}
