@@ -48,6 +48,7 @@ type Config struct {
 	LoginLimit    *web.RateLimiter // per-address limit on sign-in posts; nil for a default
 	Pub           PublishConfig    // items, reviews and attachments (issue 3)
 	Apply         ApplyConfig      // disclosure on application (issue 5)
+	Interact      InteractConfig   // public interaction and consultations (issue 7)
 }
 
 type handler struct {

@@ -81,6 +81,9 @@ func (h *handler) routes(mux *http.ServeMux) {
 	// Disclosure on application and the holiday calendar (admin/apply.go).
 	h.applyRoutes(mux)
 
+	// Public interaction: inbox, handling, settings, consultations (admin/interact.go).
+	h.interactRoutes(mux)
+
 	// Audit trail.
 	mux.Handle("GET /admin/audit", h.page(stageFull, h.auditList))
 

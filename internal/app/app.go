@@ -125,7 +125,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 		return fmt.Errorf("build public site: %w", err)
 	}
 	adminH, err := admin.New(admin.Config{Apply: a.applyAdmin(), Log: a.Log, Reader: a.DB, Accounts: a.Accounts, Orgs: a.Orgs, Assets: assets,
-		SecureCookies: a.Config.SecureCookies(), Now: now, Pub: a.publishAdmin()})
+		SecureCookies: a.Config.SecureCookies(), Now: now, Pub: a.publishAdmin(), Interact: a.interactAdmin()})
 	if err != nil {
 		return fmt.Errorf("build admin: %w", err)
 	}

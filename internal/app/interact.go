@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"gongkai/internal/admin"
 	"gongkai/internal/interact"
 	"gongkai/internal/job"
 	"gongkai/internal/site"
@@ -24,6 +25,11 @@ func (a *App) setupInteract(now func() time.Time) error {
 		return err
 	})
 	return a.Jobs.Every(interact.JobDeadlines, 24*time.Hour, nil)
+}
+
+// interactAdmin is the staff UI's configuration of the interaction pages.
+func (a *App) interactAdmin() admin.InteractConfig {
+	return admin.InteractConfig{Service: a.Interact, Reader: a.DB}
 }
 
 // interactSite is the public site's configuration of the interaction pages.

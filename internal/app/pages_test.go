@@ -105,13 +105,14 @@ func TestEveryTemplateRenders(t *testing.T) {
 			t.Fatal(err)
 		}
 		applyCovered := visitApplyPages(t, e) // disclosure on application (apply_admin_test.go)
+		interactCovered := visitInteractPages(t, e, totp, msgID, consultID) // public interaction (interact_admin_test.go)
 		for _, n := range ar.Names() {
 			_, a := adminPages[n]
 			_, b := anonPages[n]
 			_, c := enrolPages[n]
 			_, d := totpPages[n]
 			_, p := pubPages[n]
-			if !a && !b && !c && !d && !p && !applyCovered[n] {
+			if !a && !b && !c && !d && !p && !applyCovered[n] && !interactCovered[n] {
 				t.Errorf("admin template %s is not visited by this test", n)
 			}
 		}

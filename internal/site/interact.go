@@ -153,10 +153,11 @@ func (h *handler) interactList(w http.ResponseWriter, r *http.Request) error {
 	if len([]rune(p.Q)) > 50 {
 		p.Q = string([]rune(p.Q)[:50])
 	}
-	ids := make([]int64, 0, len(p.Orgs))
-	for _, o := range p.Orgs {
-		if p.OrgID == 0 || o.ID == p.OrgID {
-			ids = append(ids, o.ID)
+	// An org's list covers its subordinate units too.
+	var ids []int64
+	for _, id := range org.Subtree(p.Orgs, []int64{p.OrgID}) {
+		if p.OrgID != 0 {
+			ids = append(ids, id)
 		}
 	}
 	if len(ids) == 0 {
