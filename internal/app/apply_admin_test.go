@@ -13,6 +13,7 @@ import (
 
 	"gongkai/internal/account"
 	"gongkai/internal/apply"
+	"gongkai/internal/demo"
 	"gongkai/internal/org"
 )
 
@@ -352,4 +353,20 @@ func visitApplyPages(t *testing.T, e *env) map[string]bool {
 		out[p.name] = true
 	}
 	return out
+}
+
+// TestDemoApplications loads the demo applications and checks that the
+// dashboard shows them in their states.
+func TestDemoApplications(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		if err := demo.LoadApplications(t.Context(), e.app.DB, e.app.Apply, e.clock.Now()); err != nil {
+			t.Fatalf("LoadApplications: %v", err)
+		}
+		list := e.staff("yishenqing").get("/admin/apply?all=1")
+		mustContain(t, "dashboard", list.body, "待确认", "已超期", "待补正", "征求意见中", "已办结", "随州某律师事务所")
+		apps, _ := e.app.DB.Applications(t.Context(), []int64{e.org("42130021").ID}, false, 100)
+		if len(apps) != 6 {
+			t.Errorf("demo applications = %d, want 6", len(apps))
+		}
+	})
 }

@@ -87,6 +87,10 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			if err := demo.LoadItems(ctx, a.DB, a.Publish, a.DB.Now()); err != nil {
 				return e.errorf(exitFailure, "serve: load demo items: %v", err)
 			}
+			// Applications in various states (issue 5).
+			if err := demo.LoadApplications(ctx, a.DB, a.Apply, a.DB.Now()); err != nil {
+				return e.errorf(exitFailure, "serve: load demo applications: %v", err)
+			}
 			printCredentials(e.stdout, creds)
 		}
 	}
@@ -151,6 +155,9 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	}
 	if err := demo.LoadItems(ctx, a.DB, a.Publish, a.DB.Now()); err != nil {
 		return e.errorf(exitFailure, "demo: items: %v", err)
+	}
+	if err := demo.LoadApplications(ctx, a.DB, a.Apply, a.DB.Now()); err != nil {
+		return e.errorf(exitFailure, "demo: applications: %v", err)
 	}
 	printCredentials(e.stdout, creds)
 	return exitOK
