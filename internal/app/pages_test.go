@@ -105,7 +105,8 @@ func TestEveryTemplateRenders(t *testing.T) {
 			t.Fatal(err)
 		}
 		applyCovered := visitApplyPages(t, e) // disclosure on application (apply_admin_test.go)
-		interactCovered := visitInteractPages(t, e, totp, msgID, consultID) // public interaction (interact_admin_test.go)
+		// Public interaction (interact_admin_test.go).
+		interactCovered := visitInteractPages(t, e, totp, msgID, consultID)
 		for _, n := range ar.Names() {
 			_, a := adminPages[n]
 			_, b := anonPages[n]
