@@ -543,3 +543,51 @@ func TestAttachments(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentPublishesKeepTheLogLinear publishes several items at once:
+// every publish gets its own leaf and index number, and the stored tree
+// proves each leaf.
+func TestConcurrentPublishesKeepTheLogLinear(t *testing.T) {
+	eachDB(t, publish.Options{}, func(t *testing.T, w *world) {
+		ctx := t.Context()
+		const n = 8
+		ids := make([]int64, n)
+		for i := range ids {
+			it := w.create(t, "并发发布"+strings.Repeat("一", i+1))
+			w.approve(t, it.ID)
+			ids[i] = it.ID
+		}
+		errs := make(chan error, n)
+		for _, id := range ids {
+			go func() { errs <- w.svc.Publish(ctx, w.publshr, id) }()
+		}
+		for range ids {
+			if err := <-errs; err != nil {
+				t.Errorf("concurrent Publish: %v", err)
+			}
+		}
+		size, root, err := w.db.LogHead(ctx)
+		if err != nil || size != n {
+			t.Fatalf("LogHead = %d, %v; want %d", size, err, n)
+		}
+		seenIdx := map[string]bool{}
+		for _, id := range ids {
+			it := w.item(t, id)
+			if seenIdx[it.IndexNo] {
+				t.Errorf("index number %s given twice", it.IndexNo)
+			}
+			seenIdx[it.IndexNo] = true
+			leaves, err := w.db.ItemLeaves(ctx, id)
+			if err != nil || len(leaves) != 1 {
+				t.Fatalf("leaves of item %d = %v, %v", id, leaves, err)
+			}
+			p, err := w.db.LogProveRecord(ctx, size, leaves[0].Index)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := translog.CheckRecord(p, translog.Checkpoint{Origin: "x", Size: size, Root: root}, leaves[0].Index, []byte(leaves[0].Text)); err != nil {
+				t.Errorf("leaf of item %d: %v", id, err)
+			}
+		}
+	})
+}
