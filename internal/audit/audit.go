@@ -100,6 +100,14 @@ const (
 	ActConsultApprove   Action = "consult_approve"
 )
 
+// Actions of the annual report (internal/report).
+const (
+	ActReportNarrative Action = "report_narrative"
+	ActReportFigure    Action = "report_figure"
+	ActReportStatus    Action = "report_status"
+	ActReportWork      Action = "report_work"
+)
+
 // Label is the action's name in the staff UI.
 func (a Action) Label() string {
 	if l, ok := labels[a]; ok {
@@ -131,6 +139,7 @@ var labels = map[Action]string{
 	ActInteractAnswer: "审核答复留言", ActInteractRate: "留言满意度评价", ActInteractSettings: "修改留言答复期限",
 	ActConsultOpen: "发起意见征集", ActConsultComment: "提交征集意见", ActConsultModerate: "审核征集意见",
 	ActConsultSummary: "提交意见采纳情况", ActConsultApprove: "审核发布意见采纳情况",
+	ActReportNarrative: "修改年报文字", ActReportFigure: "填报年报数据", ActReportStatus: "年报定稿状态", ActReportWork: "修改年报工作记录",
 }
 
 // Actions lists the known actions, for filters in the staff UI.
@@ -146,7 +155,8 @@ func Actions() []Action {
 		ActAttachmentAdd, ActAttachmentRemove, ActAPITokenCreate, ActAPITokenRevoke,
 		ActInteractSubmit, ActInteractAccept, ActInteractReject, ActInteractForward, ActInteractAssign, ActInteractNote,
 		ActInteractDraft, ActInteractReturn, ActInteractAnswer, ActInteractRate, ActInteractSettings,
-		ActConsultOpen, ActConsultComment, ActConsultModerate, ActConsultSummary, ActConsultApprove}
+		ActConsultOpen, ActConsultComment, ActConsultModerate, ActConsultSummary, ActConsultApprove,
+		ActReportNarrative, ActReportFigure, ActReportStatus, ActReportWork}
 }
 
 // Record is one entry of the audit trail.
