@@ -79,6 +79,9 @@ func (a *App) publishRoutes(mux *http.ServeMux) error {
 	if err != nil {
 		return fmt.Errorf("publication log key: %w", err)
 	}
+	mux.Handle("GET /files/{sha}/{name}", site.Files(a.publishSite(), func(w http.ResponseWriter, r *http.Request, status int, msg string) {
+		http.Error(w, msg, status)
+	}))
 	mux.Handle("/log/", site.NewLog(site.LogConfig{Log: a.Log, Source: a.DB, SKey: skey, VKey: vkey}))
 	staff := &site.StaffAPI{Tokens: publish.NewTokens(a.DB), Publish: a.Publish, Limit: web.NewRateLimiter(120, time.Minute, time.Now)}
 	mux.Handle("/api/v1/", site.NewAPI(site.APIConfig{Log: a.Log, Reader: a.DB, Items: a.DB, BaseURL: a.Config.BaseURL, Staff: staff}))

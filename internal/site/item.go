@@ -15,6 +15,7 @@ import (
 	"gongkai/internal/blob"
 	"gongkai/internal/org"
 	"gongkai/internal/publish"
+	"gongkai/internal/web"
 )
 
 // ItemSource is what the item pages read. *store.DB implements it.
@@ -193,14 +194,29 @@ func fileSize(n int64) string {
 // its SHA-256, with its detected type and its name for downloading. Files
 // of drafts and withdrawn items are not served.
 func (h *handler) file(w http.ResponseWriter, r *http.Request) error {
-	if h.Items.Items == nil || h.Items.Files == nil {
+	return serveFile(w, r, h.Items)
+}
+
+// Files serves published files at /files/{sha}/{name} for every site,
+// whatever its host or prefix: bodies refer to their images there.
+func Files(cfg ItemConfig, errorPage func(w http.ResponseWriter, r *http.Request, status int, msg string)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := serveFile(w, r, cfg); err != nil {
+			status, msg := web.Status(err)
+			errorPage(w, r, status, msg)
+		}
+	})
+}
+
+func serveFile(w http.ResponseWriter, r *http.Request, cfg ItemConfig) error {
+	if cfg.Items == nil || cfg.Files == nil {
 		return apperr.ErrNotFound
 	}
-	a, err := h.Items.Items.PublicAttachment(r.Context(), strings.ToLower(r.PathValue("sha")))
+	a, err := cfg.Items.PublicAttachment(r.Context(), strings.ToLower(r.PathValue("sha")))
 	if err != nil {
 		return err
 	}
-	f, err := h.Items.Files.Open(a.SHA256)
+	f, err := cfg.Files.Open(a.SHA256)
 	if err != nil {
 		return err
 	}
