@@ -42,14 +42,20 @@ const (
 	PartTextBox  = "textbox"  // text box (文本框)
 	PartFootnote = "footnote" // footnote or endnote (脚注、尾注)
 	PartComment  = "comment"  // reviewer comment (批注)
+	// PartProperties: document properties (title, author, company).
+	PartProperties = "properties"
+	// PartDrawing: a drawing, text box or chart outside the main text.
+	PartDrawing = "drawing"
 )
 
 var partNames = map[string]string{
-	PartHeader:   "页眉",
-	PartFooter:   "页脚",
-	PartTextBox:  "文本框",
-	PartFootnote: "脚注",
-	PartComment:  "批注",
+	PartHeader:     "页眉",
+	PartFooter:     "页脚",
+	PartTextBox:    "文本框",
+	PartFootnote:   "脚注",
+	PartComment:    "批注",
+	PartProperties: "文档属性",
+	PartDrawing:    "图形",
 }
 
 // String formats the place for reviewers, in Chinese where words are

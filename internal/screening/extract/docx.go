@@ -120,7 +120,7 @@ func extractDOCX(ctx context.Context, doc *screening.Document, r io.ReaderAt, si
 		}
 		doc.Segments = append(doc.Segments, segs...)
 	}
-	return nil
+	return extractOtherParts(ctx, zr, doc, budget)
 }
 
 // docxTable is the position of the innermost open table cell.

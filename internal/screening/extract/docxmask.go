@@ -61,7 +61,11 @@ func MaskDOCX(data []byte, findings []screening.Finding, l Limits) ([]byte, erro
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, zf.Name, err)
 		}
-		out, masked, err := maskDOCXPart(src, paras, l)
+		maskFn := maskDOCXPart
+		if _, ok := otherPart(zf.Name); ok {
+			maskFn = maskOtherPart
+		}
+		out, masked, err := maskFn(src, paras, l)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, zf.Name, err)
 		}
@@ -94,8 +98,29 @@ func maskDOCXPart(src []byte, byPara map[int][]screening.Finding, l Limits) ([]b
 	for _, s := range w.segs {
 		texts[s.Place.Paragraph] = s.Text
 	}
-	// Keep, per paragraph, the findings that fit its text, in order and
-	// without overlaps.
+	nodes := make([]partNode, len(w.nodes))
+	for i, n := range w.nodes {
+		nodes[i] = partNode{rawStart: n.rawStart, rawEnd: n.rawEnd, para: w.paras[n.para], start: n.start, end: n.end}
+	}
+	return maskPart(src, texts, nodes, byPara, w.fallbacks)
+}
+
+// partNode is one run of character data in an XML part: its bytes, and
+// its span in the text of paragraph number para.
+type partNode struct {
+	rawStart, rawEnd int64
+	para             int
+	start, end       int
+}
+
+// maskPart rewrites the character data of an XML part so that the
+// findings of each paragraph (by number, spans in texts[number]) are
+// masked. A value spread over several nodes is written masked into the
+// first and removed from the others. drop lists byte ranges to remove when
+// anything is masked. It returns the new part and the original text of
+// every masked span; findings that do not fit their paragraph, overlap, or
+// are not masked by MaskValue (markings, words) are skipped.
+func maskPart(src []byte, texts map[int]string, nodes []partNode, byPara map[int][]screening.Finding, drop [][2]int64) ([]byte, []string, error) {
 	type pending struct {
 		f       screening.Finding
 		masked  string
@@ -112,7 +137,7 @@ func maskDOCXPart(src []byte, byPara map[int][]screening.Finding, l Limits) ([]b
 		slices.SortFunc(fs, func(a, b screening.Finding) int { return a.Offset - b.Offset })
 		last := 0
 		for _, f := range fs {
-			if f.Offset < last || f.Length > len(text)-f.Offset {
+			if f.Offset < last || f.Length <= 0 || f.Length > len(text)-f.Offset {
 				continue
 			}
 			v := text[f.Offset:f.End()]
@@ -130,13 +155,12 @@ func maskDOCXPart(src []byte, byPara map[int][]screening.Finding, l Limits) ([]b
 		repl       []byte
 	}
 	var edits []edit
-	for _, n := range w.nodes {
-		num := w.paras[n.para]
-		ps := valid[num]
+	for _, n := range nodes {
+		ps := valid[n.para]
 		if len(ps) == 0 {
 			continue
 		}
-		text := texts[num]
+		text := texts[n.para]
 		var nb bytes.Buffer
 		p := n.start
 		touched := false
@@ -170,8 +194,8 @@ func maskDOCXPart(src []byte, byPara map[int][]screening.Finding, l Limits) ([]b
 	if len(edits) == 0 {
 		return src, nil, nil
 	}
-	for _, fb := range w.fallbacks {
-		edits = append(edits, edit{fb[0], fb[1], nil})
+	for _, d := range drop {
+		edits = append(edits, edit{d[0], d[1], nil})
 	}
 	slices.SortFunc(edits, func(a, b edit) int { return int(a.start - b.start) })
 	var out bytes.Buffer
@@ -187,4 +211,18 @@ func maskDOCXPart(src []byte, byPara map[int][]screening.Finding, l Limits) ([]b
 	}
 	out.Write(src[pos:])
 	return out.Bytes(), spans, nil
+}
+
+// maskOtherPart masks the findings of a properties or drawing part
+// (extractOtherParts), given by paragraph number.
+func maskOtherPart(src []byte, byPara map[int][]screening.Finding, l Limits) ([]byte, []string, error) {
+	texts := map[int]string{}
+	var nodes []partNode
+	err := leafTexts(context.Background(), bytes.NewReader(src), &textBudget{left: l.MaxTextSize}, func(n int, text string) {
+		texts[n] = text
+	}, func(n partNode) { nodes = append(nodes, n) })
+	if err != nil {
+		return nil, nil, err
+	}
+	return maskPart(src, texts, nodes, byPara, nil)
 }

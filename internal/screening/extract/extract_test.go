@@ -36,6 +36,9 @@ func newExtractor(t *testing.T) *extract.Extractor {
 // The archive entry of a .docx paragraph is checked by the masking tests.
 func samePlace(want, got screening.Place) bool {
 	got.Entry = ""
+	if want.Paragraph == anyParagraph {
+		got.Paragraph = anyParagraph
+	}
 	return want == got
 }
 

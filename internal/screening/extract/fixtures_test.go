@@ -45,6 +45,10 @@ type planted struct {
 	value string
 }
 
+// anyParagraph in a planted place matches any paragraph number: excelize
+// decides the order of the elements of the parts it writes.
+const anyParagraph = -1
+
 // fixture is one generated test file.
 type fixture struct {
 	name    string
@@ -212,6 +216,21 @@ func xlsxFixture(t *testing.T) fixture {
 	if err := f.SetSheetVisible(hidden, false); err != nil {
 		t.Fatal(err)
 	}
+	// A text box over the sheet and the document properties ship with
+	// the file too.
+	boxMob := s.mobile()
+	if err := f.AddShape(sheet, &excelize.Shape{
+		Cell: "I3", Type: "rect", Width: 240, Height: 60,
+		Paragraph: []excelize.RichTextRun{{Text: "咨询电话："}, {Text: boxMob}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	fx.planted = append(fx.planted, planted{screening.KindMobile, screening.Place{File: fx.name, Part: screening.PartDrawing, Paragraph: anyParagraph}, boxMob})
+	propID := s.id()
+	if err := f.SetDocProps(&excelize.DocProperties{Title: "低保金发放名单", Creator: "曾都区民政局", Description: "核对用，户主 " + propID}); err != nil {
+		t.Fatal(err)
+	}
+	fx.planted = append(fx.planted, planted{screening.KindIDNumber, screening.Place{File: fx.name, Part: screening.PartProperties, Paragraph: anyParagraph}, propID})
 	buf, err := f.WriteToBuffer()
 	if err != nil {
 		t.Fatal(err)
@@ -291,6 +310,8 @@ func docxFixture(t *testing.T) fixture {
 	header := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" + `<w:hdr ` + ns + `>` + p("内部资料 注意保存") + `</w:hdr>`
 	footer := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" + `<w:ftr ` + ns + `>` + p("经办人电话："+footMob) + `</w:ftr>`
 	fx.planted = append(fx.planted, planted{screening.KindMobile, screening.Place{File: fx.name, Part: screening.PartFooter, Paragraph: 1}, footMob})
+	propMob := s.mobile()
+	fx.planted = append(fx.planted, planted{screening.KindMobile, screening.Place{File: fx.name, Part: screening.PartProperties, Paragraph: 2}, propMob})
 	files := []struct{ name, body string }{
 		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/></Types>`},
@@ -301,6 +322,8 @@ func docxFixture(t *testing.T) fixture {
 		{"word/document.xml", document},
 		{"word/header1.xml", header},
 		{"word/footer1.xml", footer},
+		{"docProps/core.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>临时救助对象名单</dc:title><dc:creator>经办人 ` + propMob + `</dc:creator></cp:coreProperties>`},
 	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)

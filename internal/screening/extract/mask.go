@@ -33,6 +33,35 @@ var ErrMaskIncomplete = errors.New("masked file still contains a masked value")
 // every masked span; if one survives anywhere (a pivot cache, a chart's
 // data cache) MaskXLSX fails with ErrMaskIncomplete.
 func MaskXLSX(data []byte, findings []screening.Finding, l Limits) ([]byte, error) {
+	l = l.withDefaults()
+	// Document properties and drawings first, on the original archive:
+	// excelize writes parts it did not change back byte for byte.
+	var spans []string
+	byEntry := map[string]map[int][]screening.Finding{}
+	for _, f := range findings {
+		if _, ok := otherPart(f.Place.Entry); !ok || f.Place.Paragraph <= 0 {
+			continue
+		}
+		if byEntry[f.Place.Entry] == nil {
+			byEntry[f.Place.Entry] = map[int][]screening.Finding{}
+		}
+		byEntry[f.Place.Entry][f.Place.Paragraph] = append(byEntry[f.Place.Entry][f.Place.Paragraph], f)
+	}
+	if len(byEntry) > 0 {
+		var err error
+		data, err = rewriteEntries(data, l, func(name string, src []byte) ([]byte, error) {
+			paras, ok := byEntry[name]
+			if !ok {
+				return nil, nil
+			}
+			out, masked, err := maskOtherPart(src, paras, l)
+			spans = append(spans, masked...)
+			return out, err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
 	type cellKey struct{ sheet, cell string }
 	byCell := map[cellKey][]screening.Finding{}
 	var order []cellKey
@@ -46,7 +75,6 @@ func MaskXLSX(data []byte, findings []screening.Finding, l Limits) ([]byte, erro
 		}
 		byCell[k] = append(byCell[k], f)
 	}
-	var spans []string
 	return maskWorkbook(data, l, func(f *excelize.File) (map[string]string, error) {
 		replaced := map[string]string{}
 		for _, k := range order {
@@ -130,7 +158,7 @@ func MaskColumn(data []byte, col ColumnMask, l Limits) ([]byte, error) {
 // that still hold originals, and checks that none of mustBeGone() remains.
 func maskWorkbook(data []byte, l Limits, edit func(*excelize.File) (map[string]string, error), mustBeGone func() []string) (out []byte, err error) {
 	l = l.withDefaults()
-	f, err := openXLSX(bytes.NewReader(data), int64(len(data)), l)
+	f, _, err := openXLSX(bytes.NewReader(data), int64(len(data)), l)
 	if err != nil {
 		return nil, err
 	}
@@ -299,4 +327,47 @@ func checkGone(data []byte, values []string, l Limits) error {
 		}
 	}
 	return nil
+}
+
+// rewriteEntries returns the archive with each entry for which fn returns
+// new content replaced by it (fn returns nil to keep an entry).
+func rewriteEntries(data []byte, l Limits, fn func(name string, src []byte) ([]byte, error)) ([]byte, error) {
+	zr, err := openZip(bytes.NewReader(data), int64(len(data)), l)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, zf.Name, err)
+		}
+		src, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, zf.Name, err)
+		}
+		out, err := fn(zf.Name, src)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, zf.Name, err)
+		}
+		if out == nil {
+			if err := zw.Copy(zf); err != nil {
+				return nil, fmt.Errorf("copy %s: %w", zf.Name, err)
+			}
+			continue
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: zf.Modified})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(out); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

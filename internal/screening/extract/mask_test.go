@@ -72,6 +72,9 @@ func TestMaskXLSXLeavesNoNumberInTheFile(t *testing.T) {
 		if strings.Contains(parts, p.value) {
 			t.Errorf("masked file still contains %s %s (at %s)", p.kind, screening.MaskValue(p.kind, p.value), p.place)
 		}
+		if p.place.Sheet == "" {
+			continue // a text box or the document properties
+		}
 		got := cell(t, masked, p.place.Sheet, p.place.Cell)
 		if !strings.Contains(got, screening.MaskValue(p.kind, p.value)) {
 			t.Errorf("cell %s!%s = %q, want it to contain %q", p.place.Sheet, p.place.Cell, got, screening.MaskValue(p.kind, p.value))

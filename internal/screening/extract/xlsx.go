@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
@@ -16,9 +17,10 @@ import (
 // file into memory and checks the declared uncompressed size itself; the
 // zip is checked first so an archive with a huge entry count fails before
 // excelize walks it.
-func openXLSX(r io.ReaderAt, size int64, l Limits) (f *excelize.File, err error) {
-	if _, err := openZip(r, size, l); err != nil {
-		return nil, err
+func openXLSX(r io.ReaderAt, size int64, l Limits) (f *excelize.File, zr *zip.Reader, err error) {
+	zr, err = openZip(r, size, l)
+	if err != nil {
+		return nil, nil, err
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -30,9 +32,9 @@ func openXLSX(r io.ReaderAt, size int64, l Limits) (f *excelize.File, err error)
 		UnzipXMLSizeLimit: min(l.MaxUnzippedSize, 16<<20),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: workbook: %v", ErrUnreadable, err)
+		return nil, nil, fmt.Errorf("%w: workbook: %v", ErrUnreadable, err)
 	}
-	return f, nil
+	return f, zr, nil
 }
 
 // extractXLSX makes one segment per non-empty cell of every sheet, hidden
@@ -40,7 +42,7 @@ func openXLSX(r io.ReaderAt, size int64, l Limits) (f *excelize.File, err error)
 // per cell comment. Cells are read raw (the stored value, not the
 // displayed one): that is what a downloaded file leaks.
 func extractXLSX(ctx context.Context, doc *screening.Document, r io.ReaderAt, size int64, l Limits) (err error) {
-	f, err := openXLSX(r, size, l)
+	f, zr, err := openXLSX(r, size, l)
 	if err != nil {
 		return err
 	}
@@ -117,5 +119,5 @@ func extractXLSX(ctx context.Context, doc *screening.Document, r io.ReaderAt, si
 			})
 		}
 	}
-	return nil
+	return extractOtherParts(ctx, zr, doc, budget)
 }
