@@ -2,10 +2,15 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
+	"gongkai/internal/apply"
+	"gongkai/internal/store"
 	"gongkai/internal/workday"
 )
 
@@ -20,6 +25,9 @@ Subcommands:
   add --from DATE --days N    print the date N working days after DATE;
                               DATE itself is not counted
 
+With --data DIR or --database-url URL, the years that administrators added
+or corrected in the staff UI are used over the built-in ones.
+
 Run 'gongkai workday SUBCOMMAND -h' for the flags of a subcommand.
 `
 
@@ -31,20 +39,43 @@ func runWorkday(ctx context.Context, e *env, args []string) int {
 	}, workdayHelp)
 }
 
-// workdayCalendar returns the calendar the workday commands count with. For
-// now it is the one built into the binary; once administrators can add and
-// correct years, it will also load their overrides from the database.
-func workdayCalendar() *workday.Calendar {
-	return workday.Embedded()
+// calendarFlags adds --data and --database-url to a workday subcommand and
+// returns a function giving the calendar to count with: the one built into
+// the binary, with the years administrators added or corrected (stored in
+// the database by the staff UI, issue 5) over it when either flag is given.
+func calendarFlags(fs *flag.FlagSet) func(ctx context.Context) (*workday.Calendar, error) {
+	data := fs.String("data", "", "also use the holiday years stored in the SQLite database in this data `directory` (optional)")
+	dbURL := fs.String("database-url", "", "also use the holiday years stored in this PostgreSQL database, postgres://... (optional)")
+	return func(ctx context.Context) (*workday.Calendar, error) {
+		if *data == "" && *dbURL == "" {
+			return workday.Embedded(), nil
+		}
+		if *data != "" {
+			if _, err := os.Stat(filepath.Join(*data, "gongkai.db")); err != nil {
+				return nil, fmt.Errorf("--data %s: no database there", *data)
+			}
+		}
+		db, err := store.Open(ctx, store.Options{URL: *dbURL, DataDir: *data})
+		if err != nil {
+			return nil, err
+		}
+		defer db.Close()
+		years, err := db.CalendarYears(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read holiday years (is the database migrated?): %w", err)
+		}
+		return apply.Overlay(workday.Embedded(), years)
+	}
 }
 
-func runWorkdayIs(_ context.Context, e *env, args []string) int {
+func runWorkdayIs(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "workday is", "workday is DATE\n\n"+
 		"Prints one of workday, weekend, holiday (a day off announced by the State\n"+
 		"Council) or makeup-workday (a weekend day announced as a working day).\n"+
 		"DATE is written YYYY-MM-DD. When the calendar lacks the notice that\n"+
 		"decides DATE, the answer goes by the day of the week and a warning is\n"+
 		"printed on stderr.")
+	workdayCalendar := calendarFlags(fs)
 	if code, ok := parse(e, fs, args); !ok {
 		return code
 	}
@@ -55,7 +86,10 @@ func runWorkdayIs(_ context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.errorf(exitUsage, "workday is: %v", err)
 	}
-	cal := workdayCalendar()
+	cal, err := workdayCalendar(ctx)
+	if err != nil {
+		return e.errorf(exitUsage, "workday is: %v", err)
+	}
 	fmt.Fprintln(e.stdout, cal.Kind(day))
 	if missing := cal.Missing(day); len(missing) > 0 {
 		why := ""
@@ -68,7 +102,7 @@ func runWorkdayIs(_ context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-func runWorkdayAdd(_ context.Context, e *env, args []string) int {
+func runWorkdayAdd(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "workday add", "workday add --from DATE --days N\n\n"+
 		"Prints the date N working days after DATE. DATE itself is not counted:\n"+
 		"counting starts the next day, so a reply due 20 working days after\n"+
@@ -78,6 +112,7 @@ func runWorkdayAdd(_ context.Context, e *env, args []string) int {
 		"the date is still printed and a warning on stderr says it is provisional.")
 	from := fs.String("from", "", "start `DATE`, YYYY-MM-DD, such as the day an application was received (required; not counted itself)")
 	days := fs.String("days", "", fmt.Sprintf("number of working days `N` to count, 0 to %d (required)", workday.MaxDays))
+	workdayCalendar := calendarFlags(fs)
 	if code, ok := parse(e, fs, args); !ok {
 		return code
 	}
@@ -95,7 +130,11 @@ func runWorkdayAdd(_ context.Context, e *env, args []string) int {
 	if err != nil || n < 0 || n > workday.MaxDays {
 		return e.errorf(exitUsage, "workday add: --days must be a whole number from 0 to %d, got %q", workday.MaxDays, *days)
 	}
-	r, err := workdayCalendar().Add(start, n)
+	cal, err := workdayCalendar(ctx)
+	if err != nil {
+		return e.errorf(exitUsage, "workday add: %v", err)
+	}
+	r, err := cal.Add(start, n)
 	if err != nil {
 		// Add fails only on input checked above.
 		return e.errorf(exitFailure, "workday add: %v", err)
