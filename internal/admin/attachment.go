@@ -243,3 +243,28 @@ func (h *handler) importDocx(r *http.Request, it *publish.Item) error {
 	d.Body = body
 	return h.Pub.Service.Save(ctx, act, it.ID, v.Rev, d)
 }
+
+// itemFile serves a file of the item's current or public version by its
+// SHA-256, so that the staff preview shows a draft's images.
+func (h *handler) itemFile(w http.ResponseWriter, r *http.Request) error {
+	it, _, _, err := h.loadItem(r)
+	if err != nil {
+		return err
+	}
+	sha := strings.ToLower(r.PathValue("sha"))
+	for _, n := range []int{it.Current, it.Live} {
+		if n == 0 {
+			continue
+		}
+		atts, err := h.Pub.Items.ItemAttachments(r.Context(), it.ID, n)
+		if err != nil {
+			return err
+		}
+		for i := range atts {
+			if atts[i].SHA256 == sha {
+				return serveFile(w, h.Pub.Files, &atts[i])
+			}
+		}
+	}
+	return fmt.Errorf("file %s of item %d: %w", sha, it.ID, apperr.ErrNotFound)
+}

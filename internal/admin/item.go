@@ -388,7 +388,7 @@ func (h *handler) itemShowPage(w http.ResponseWriter, r *http.Request, it *publi
 	if err != nil {
 		return itemShowPage{}, err
 	}
-	p := itemShowPage{basePage: h.base(w, r, it.Title), Org: o, Item: it, Cur: cur, Atts: atts, Body: publish.BodyHTML(cur),
+	p := itemShowPage{basePage: h.base(w, r, it.Title), Org: o, Item: it, Cur: cur, Atts: atts, Body: publish.BodyHTML(cur, itemURL(it.ID)+"/files/"),
 		Allowed: map[publish.Action]bool{}, Today: publish.Today(h.Now()).String()}
 	if it.Live > 0 && it.Live != it.Current {
 		if p.Live, err = h.Pub.Items.ItemVersion(ctx, it.ID, it.Live); err != nil {

@@ -73,6 +73,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/items/{id}/attachments/{att}", h.page(stageFull, h.attachmentDownload))
 	mux.Handle("POST /admin/items/{id}/attachments/{att}/delete", h.page(stageFull, h.attachmentRemove))
 	mux.Handle("POST /admin/items/{id}/import", h.page(stageFull, h.itemImport))
+	mux.Handle("GET /admin/items/{id}/files/{sha}/{name}", h.page(stageFull, h.itemFile))
 	mux.Handle("GET /admin/review", h.page(stageFull, h.reviewQueues))
 	mux.Handle("GET /admin/tokens", h.page(stageFull, h.tokenList))
 	mux.Handle("POST /admin/tokens", h.page(stageFull, h.tokenCreate))

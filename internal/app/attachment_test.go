@@ -23,7 +23,7 @@ func (b *browser) upload(path, field, filename string, content []byte) resp {
 }
 
 var publicFileRe = regexp.MustCompile(`href="(/mzj/files/[0-9a-f]{64}/[^"]+)"`)
-var bodyImgRe = regexp.MustCompile(`<img src="(/files/[0-9a-f]{64}/image1.png)" alt="社会救助政策宣传月标志"`)
+var bodyImgRe = regexp.MustCompile(`<img src="/admin/items/\d+(/files/[0-9a-f]{64}/image1.png)" alt="社会救助政策宣传月标志"`)
 
 // TestAttachmentsAndWordImport uploads attachments (type checked from the
 // content, not the name) and imports a real .docx into the body, then
@@ -58,6 +58,14 @@ func TestAttachmentsAndWordImport(t *testing.T) {
 			t.Fatalf("imported body has no stored image:\n%s", excerpt(r.body))
 		}
 		expect(t, "draft image is not public", citizen.get(img[1]), http.StatusNotFound)
+		r = officer.get(item + img[1])
+		expect(t, "draft image in the staff preview", r, http.StatusOK)
+		if r.header.Get("Content-Type") != "image/png" {
+			t.Errorf("preview image type = %q", r.header.Get("Content-Type"))
+		}
+		unit := e.browser()
+		unit.loginFull("fly.xinxiyuan")
+		expect(t, "another org's staff cannot fetch the draft image", unit.get(item+img[1]), http.StatusNotFound)
 
 		// Publish, then the public can download.
 		for _, step := range []struct{ user, action string }{{"xinxiyuan", "submit"}, {"kezhang", "section-approve"}, {"baomi", "approve"}, {"bangongshi", "publish"}} {

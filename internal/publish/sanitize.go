@@ -159,10 +159,15 @@ func imagesWithoutAlt(body string) int {
 // only place in Gongkai that turns a string into template.HTML: the body
 // was sanitised when saved, and sanitising at output as well means a body
 // changed behind the application's back still cannot carry script.
-func BodyHTML(v *Version) template.HTML {
+// filesBase, when not empty, replaces the /files/ prefix of the body's own
+// images (the staff preview serves a draft's images from there).
+func BodyHTML(v *Version, filesBase string) template.HTML {
 	s, err := Sanitize(v.Body)
 	if err != nil {
 		return template.HTML(template.HTMLEscapeString(v.Body))
+	}
+	if filesBase != "" {
+		s = strings.ReplaceAll(s, `src="/files/`, `src="`+html.EscapeString(filesBase))
 	}
 	return template.HTML(s)
 }

@@ -144,7 +144,7 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Title, p.Version, p.Body = v.Title, v, publish.BodyHTML(v)
+	p.Title, p.Version, p.Body = v.Title, v, publish.BodyHTML(v, "")
 	for _, a := range atts {
 		p.Atts = append(p.Atts, attachmentView{Attachment: a, Type: publish.TypeLabel(a.ContentType), Size: fileSize(a.Size),
 			URL: p.Base + "/files/" + a.SHA256 + "/" + url.PathEscape(a.Name)})
