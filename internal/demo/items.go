@@ -53,6 +53,13 @@ func itemSpecs(today time.Time) []itemSpec {
 			"<h2>办理依据</h2><p>《社会团体登记管理条例》。</p><h2>所需材料</h2><ul><li>登记申请书；</li><li>业务主管单位的批准文件；</li><li>验资报告、场所使用权证明；</li><li>章程草案。</li></ul><p>办理时限：自收到全部有效文件之日起60日内。（演示数据）</p>", 30)},
 		{column: "dmpc", draft: base("我市第二次全国地名普查成果转化应用工作取得阶段性进展", "工作动态", "民政、扶贫、救灾", "",
 			"<p>近日，市民政局召开地名普查成果转化应用推进会，标准地名图录典志编纂、地名信息服务平台建设等工作取得阶段性进展。</p><p>（演示数据）</p>", 8)},
+		// The bureau's 2017 annual report, the seed of this project, as a
+		// published item of the annual-report column (the single page
+		// /col/nb2017/ shows the same text). Formed in 2018, it is listed
+		// as published late, which is what a back-filled archive is.
+		{column: "xxgknb", draft: publish.Draft{Title: "随州市民政局2017年政府信息公开工作年度报告", Body: report2017,
+			Issuer: "随州市民政局", Topic: "综合政务", Genre: "工作报告", WrittenDate: "2018-01-31", FormedDate: "2018-01-31",
+			Disclosure: publish.DiscloseProactive, Keywords: "政府信息公开 年度报告 2017"}},
 		{column: "tzgg", draft: base("关于征集2026年民生实事项目意见建议的通知", "通知", "综合政务", "",
 			"<p>为做好2026年民生实事项目谋划，现面向社会公开征集意见建议。</p><p>（演示数据，待保密审查）</p>", 1), pending: true},
 	}

@@ -27,8 +27,8 @@ func TestLoadItems(t *testing.T) {
 			t.Fatalf("LoadItems: %v", err)
 		}
 		public, total, err := db.Items(ctx, publish.Filter{Public: true, Limit: 100})
-		if err != nil || total != 7 {
-			t.Fatalf("public items = %d, %v; want 7", total, err)
+		if err != nil || total != 8 {
+			t.Fatalf("public items = %d, %v; want 8", total, err)
 		}
 		repealed, updated := 0, 0
 		for _, l := range public {
@@ -46,8 +46,8 @@ func TestLoadItems(t *testing.T) {
 		if err != nil || len(waiting) != 1 {
 			t.Errorf("items waiting for review = %d, %v; want 1", len(waiting), err)
 		}
-		if size, err := db.LogSize(ctx); err != nil || size != 9 {
-			t.Errorf("log size = %d, %v; want 7 publishes, 1 update, 1 repeal", size, err)
+		if size, err := db.LogSize(ctx); err != nil || size != 10 {
+			t.Errorf("log size = %d, %v; want 8 publishes, 1 update, 1 repeal", size, err)
 		}
 		if _, err := db.VerifyAudit(ctx); err != nil {
 			t.Errorf("VerifyAudit: %v", err)
