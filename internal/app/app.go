@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -99,6 +100,25 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	// The search index follows publishing: a direct update when one is
+	// enqueued, and a sweep every minute for anything changed since.
+	a.Jobs.Handle("search.index", func(ctx context.Context, j job.Job) error {
+		var p struct {
+			ItemID int64 `json:"item_id"`
+		}
+		if err := json.Unmarshal(j.Payload, &p); err != nil {
+			return fmt.Errorf("search.index payload: %v: %w", err, job.ErrPermanent)
+		}
+		return db.IndexItem(ctx, p.ItemID)
+	})
+	a.Jobs.Handle("search.sync", func(ctx context.Context, _ job.Job) error {
+		_, err := db.SyncSearch(ctx)
+		return err
+	})
+	if err := a.Jobs.Every("search.sync", time.Minute, nil); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := a.setupApply(ctx, opts.Now); err != nil {
 		db.Close()
 		return nil, err
@@ -120,7 +140,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 		return err
 	}
 	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite(),
-		Interact: a.interactSite(now)})
+		Interact: a.interactSite(now), Search: a.DB})
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}

@@ -19,6 +19,7 @@ package search
 import (
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -340,4 +341,30 @@ func equalRunes(a, b []rune) bool {
 		}
 	}
 	return true
+}
+
+// Doc is what the search index keeps of a published item.
+type Doc struct {
+	ItemID, OrgID, ColumnID int64
+	Year                    int
+	Genre, Validity         string // validity: valid, expired or repealed
+	IndexNo                 string
+	PublishedAt             time.Time
+	Title                   string
+	Text                    string // plain text: summary, body and metadata, for snippets
+}
+
+// Filter narrows a search.
+type Filter struct {
+	OrgIDs   []int64 // nil: the whole site group
+	ColumnID int64
+	Year     int
+	Genre    string
+	Offset   int
+	Limit    int
+}
+
+// Hit is one search result.
+type Hit struct {
+	Doc
 }

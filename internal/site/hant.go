@@ -24,7 +24,8 @@ const HantPrefix = "/zh-hant"
 // internal links gain the /zh-hant prefix so the reader stays in
 // Traditional Chinese. Safe for concurrent use.
 type hantConverter struct {
-	cc *gocc.OpenCC
+	cc   *gocc.OpenCC
+	back *gocc.OpenCC // t2s, for what readers type on Traditional pages
 }
 
 func newHantConverter() (*hantConverter, error) {
@@ -32,7 +33,21 @@ func newHantConverter() (*hantConverter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load OpenCC s2t: %w", err)
 	}
-	return &hantConverter{cc: cc}, nil
+	back, err := gocc.New("t2s")
+	if err != nil {
+		return nil, fmt.Errorf("load OpenCC t2s: %w", err)
+	}
+	return &hantConverter{cc: cc, back: back}, nil
+}
+
+// Simplify converts what a reader typed in Traditional characters to
+// Simplified, so a search typed on a Traditional page finds the same.
+func (c *hantConverter) Simplify(s string) string {
+	out, err := c.back.Convert(s)
+	if err != nil {
+		return s
+	}
+	return out
 }
 
 // Text converts plain text.

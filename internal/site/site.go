@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"gongkai/internal/apperr"
 	"gongkai/internal/org"
@@ -47,6 +48,10 @@ type Config struct {
 	Items ItemConfig
 	// Interact serves public interaction (公众互动); see site/interact.go.
 	Interact InteractConfig
+	// Search runs the site search (site/search.go); nil turns it off.
+	Search Searcher
+	// SearchLimit limits searches per client address; nil gives a default.
+	SearchLimit *web.RateLimiter
 }
 
 type handler struct {
@@ -65,6 +70,11 @@ func New(cfg Config) (http.Handler, error) {
 	hant, err := newHantConverter()
 	if err != nil {
 		return nil, err
+	}
+	if cfg.SearchLimit == nil {
+		// Searching is the most expensive public page: a reader gets a
+		// burst of 30 and then one search a second.
+		cfg.SearchLimit = web.NewRateLimiter(30, time.Second, nil)
 	}
 	h := &handler{Config: cfg, tmpl: r, mux: http.NewServeMux(), hant: hant}
 	h.routes(h.mux)
@@ -86,6 +96,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /col/{slug}/{$}", h.wrap(h.column))
 	mux.Handle("GET /orgs", h.wrap(h.directory))
 	mux.Handle("GET /leave", h.wrap(h.leave))
+	mux.Handle("GET /search", h.wrap(h.search))
 	// Published items and their attachments (site/item.go).
 	h.itemRoutes(mux)
 	// Disclosure on application: form, receipt, tracking (site/apply.go).

@@ -206,6 +206,7 @@ func (db *DB) Schema(ctx context.Context) ([]ColumnInfo, error) {
 			SELECT m.name, p.name, CASE WHEN p."notnull" = 1 OR p.pk > 0 THEN 0 ELSE 1 END
 			FROM sqlite_master m, pragma_table_info(m.name) p
 			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+				AND m.name NOT LIKE 'search_fts%' -- FTS5's own tables; PostgreSQL uses a tsvector column
 			ORDER BY m.name, p.name`
 	case Postgres:
 		q = `

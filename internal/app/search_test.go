@@ -1,0 +1,54 @@
+package app_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"gongkai/internal/demo"
+)
+
+func TestSiteSearch(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		if err := demo.LoadItems(t.Context(), e.app.DB, e.app.Publish, e.clock.Now()); err != nil {
+			t.Fatalf("load demo items: %v", err)
+		}
+		// The periodic sweep indexes what was published.
+		if err := e.app.Jobs.Schedule(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.app.Jobs.RunDue(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		b := e.browser()
+		q := func(s string) string { return url.QueryEscape(s) }
+		tests := []struct {
+			name    string
+			path    string
+			wants   []string
+			notWant []string
+		}{
+			{"words in the body", "/search?q=" + q("最低生活保障标准"), []string{"找到 2 条结果", "关于调整城乡<mark>最低生活保障标准</mark>的通知", "废止"}, []string{"民生实事项目"}},
+			{"document number as a whole", "/search?q=" + q("随民发〔2026〕2号"), []string{"找到 1 条结果", "随民发〔2026〕2号"}, nil},
+			{"item awaiting review is not found", "/search?q=" + q("民生实事"), []string{"没有找到与“民生实事”相关的信息", "申请政府信息公开"}, nil},
+			{"another site finds nothing of the bureau", "/szf/search?q=" + q("结婚登记"), []string{"找到 0 条结果"}, nil},
+			{"the whole site group does", "/szf/search?q=" + q("结婚登记") + "&scope=all", []string{"找到 1 条结果", `href="/mzj/item/`}, nil},
+			{"Traditional query on the Traditional page", "/zh-hant/search?q=" + q("結婚登記"), []string{"找到 1 條結果", "<mark>結婚登記</mark>", `href="/zh-hant/item/`}, nil},
+			{"empty query asks for words", "/search?q=", []string{"请输入关键词"}, nil},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				r := b.get(tt.path)
+				if r.status != http.StatusOK {
+					t.Fatalf("GET %s = %d", tt.path, r.status)
+				}
+				mustContain(t, tt.path, r.body, tt.wants...)
+				mustNotContain(t, tt.path, r.body, tt.notWant...)
+			})
+		}
+		if !strings.Contains(b.get("/").body, `action="/search"`) {
+			t.Error("home page has no search box")
+		}
+	})
+}

@@ -1,0 +1,287 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gongkai/internal/search"
+)
+
+// maxIndexedText caps how much of a very long document is indexed.
+const maxIndexedText = 200_000
+
+// epochDay counts days since 1970, for ranking by recency in SQL that
+// both databases run the same way.
+func epochDay(t time.Time) int { return int(t.Unix() / 86400) }
+
+// IndexItem puts the published version of an item into the search index,
+// or removes the item when it is not public. It is idempotent.
+func (db *DB) IndexItem(ctx context.Context, itemID int64) error {
+	return db.Update(ctx, func(tx *Tx) error { return tx.indexItem(ctx, itemID) })
+}
+
+func (tx *Tx) indexItem(ctx context.Context, itemID int64) error {
+	const q = `
+		SELECT i.org_id, i.state, i.live_version, COALESCE(i.index_no, ''), i.validity, i.last_published_at,
+			v.column_id, v.title, v.subtitle, v.summary, v.body, v.doc_no, v.issuer, v.topic, v.genre, v.keywords
+		FROM items i
+		LEFT JOIN item_versions v ON v.item_id = i.id AND v.number = i.live_version
+		WHERE i.id = ?`
+	var d search.Doc
+	var state string
+	var live int
+	var colID sql.NullInt64
+	var title, subtitle, summary, body, docNo, issuer, topic, keywords sql.NullString
+	var genre sql.NullString
+	err := tx.queryRow(ctx, q, itemID).Scan(&d.OrgID, &state, &live, &d.IndexNo, &d.Validity, timeCol{&d.PublishedAt},
+		&colID, &title, &subtitle, &summary, &body, &docNo, &issuer, &topic, &genre, &keywords)
+	if errors.Is(err, sql.ErrNoRows) {
+		return tx.unindex(ctx, itemID)
+	}
+	if err != nil {
+		return fmt.Errorf("select item %d for indexing: %w", itemID, err)
+	}
+	if live == 0 || state == "withdrawn" || !colID.Valid {
+		return tx.unindex(ctx, itemID)
+	}
+	d.ItemID, d.ColumnID, d.Genre = itemID, colID.Int64, genre.String
+	d.Title = strings.TrimSpace(title.String + " " + subtitle.String)
+	d.Year = d.PublishedAt.Year()
+	meta := strings.Join([]string{d.IndexNo, docNo.String, issuer.String, topic.String, genre.String, keywords.String}, " ")
+	d.Text = strings.TrimSpace(summary.String + " " + search.PlainText(body.String) + " " + meta)
+	if len(d.Text) > maxIndexedText {
+		cut := maxIndexedText
+		for cut > 0 && !utf8.RuneStart(d.Text[cut]) {
+			cut--
+		}
+		d.Text = d.Text[:cut]
+	}
+	return tx.putSearchDoc(ctx, d)
+}
+
+func (tx *Tx) putSearchDoc(ctx context.Context, d search.Doc) error {
+	titleTerms := strings.Join(search.Tokens(d.Title), " ")
+	bodyTerms := strings.Join(search.Tokens(d.Text), " ")
+	cols := `item_id, org_id, column_id, year, pub_day, genre, validity, index_no, published_at, title, text, title_terms, body_terms, tsv, indexed_at`
+	update := `ON CONFLICT (item_id) DO UPDATE SET org_id = excluded.org_id, column_id = excluded.column_id, year = excluded.year,
+		pub_day = excluded.pub_day, genre = excluded.genre, validity = excluded.validity, index_no = excluded.index_no,
+		published_at = excluded.published_at, title = excluded.title, text = excluded.text, title_terms = excluded.title_terms,
+		body_terms = excluded.body_terms, tsv = excluded.tsv, indexed_at = excluded.indexed_at`
+	args := []any{d.ItemID, d.OrgID, d.ColumnID, d.Year, epochDay(d.PublishedAt), d.Genre, d.Validity, d.IndexNo, tx.t(d.PublishedAt),
+		d.Title, d.Text, titleTerms, bodyTerms}
+	var err error
+	switch tx.dialect {
+	case Postgres:
+		// The terms become lexemes as they are (a tsvector literal goes
+		// through no parser or dictionary), with positions so that title
+		// lexemes can carry weight A and body lexemes B.
+		_, err = tx.exec(ctx, `INSERT INTO search_docs (`+cols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS tsvector), ?) `+update,
+			append(args, tsvectorLiteral(search.Tokens(d.Title), search.Tokens(d.Text)), tx.t(tx.now))...)
+	default:
+		_, err = tx.exec(ctx, `INSERT INTO search_docs (`+cols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?) `+update,
+			append(args, tx.t(tx.now))...)
+		if err == nil {
+			_, err = tx.exec(ctx, `DELETE FROM search_fts WHERE rowid = ?`, d.ItemID)
+		}
+		if err == nil {
+			_, err = tx.exec(ctx, `INSERT INTO search_fts (rowid, title_terms, body_terms) VALUES (?, ?, ?)`, d.ItemID, titleTerms, bodyTerms)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("index item %d: %w", d.ItemID, err)
+	}
+	return nil
+}
+
+// tsvectorLiteral writes terms as a PostgreSQL tsvector literal: each
+// lexeme with its positions, title positions weighted A and body ones B.
+// PostgreSQL keeps at most 256 positions per lexeme and none above 16383.
+func tsvectorLiteral(title, body []string) string {
+	type lexeme struct{ pos []string }
+	lex := map[string]*lexeme{}
+	var order []string
+	add := func(term string, pos int, weight string) {
+		l, ok := lex[term]
+		if !ok {
+			l = &lexeme{}
+			lex[term] = l
+			order = append(order, term)
+		}
+		if len(l.pos) < 256 && pos <= 16383 {
+			l.pos = append(l.pos, fmt.Sprintf("%d%s", pos, weight))
+		}
+	}
+	for i, t := range title {
+		add(t, i+1, "A")
+	}
+	for i, t := range body {
+		add(t, len(title)+i+1, "B")
+	}
+	var b strings.Builder
+	for i, term := range order {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		// Terms hold only letters and digits, so quoting needs no escapes.
+		b.WriteString("'" + term + "'")
+		if p := lex[term].pos; len(p) > 0 {
+			b.WriteString(":" + strings.Join(p, ","))
+		}
+	}
+	return b.String()
+}
+
+func (tx *Tx) unindex(ctx context.Context, itemID int64) error {
+	if _, err := tx.exec(ctx, `DELETE FROM search_docs WHERE item_id = ?`, itemID); err != nil {
+		return fmt.Errorf("unindex item %d: %w", itemID, err)
+	}
+	if tx.dialect == SQLite {
+		if _, err := tx.exec(ctx, `DELETE FROM search_fts WHERE rowid = ?`, itemID); err != nil {
+			return fmt.Errorf("unindex item %d: %w", itemID, err)
+		}
+	}
+	return nil
+}
+
+// SyncSearch indexes every item changed since the last sync and returns
+// how many it looked at. A periodic job runs it, so the index follows
+// publishing within a minute even when nothing enqueued a direct update.
+func (db *DB) SyncSearch(ctx context.Context) (int, error) {
+	var ids []int64
+	var newest time.Time
+	err := db.View(ctx, func(tx *Tx) error {
+		var since time.Time
+		err := tx.queryRow(ctx, `SELECT synced_at FROM search_state WHERE id = 1`).Scan(timeCol{&since})
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("select search watermark: %w", err)
+		}
+		rows, err := tx.query(ctx, `SELECT id, updated_at FROM items WHERE updated_at >= ? ORDER BY updated_at`, tx.t(since))
+		if err != nil {
+			return fmt.Errorf("select changed items: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var at time.Time
+			if err := rows.Scan(&id, timeCol{&at}); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			newest = at
+		}
+		return rows.Err()
+	})
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	for _, id := range ids {
+		if err := db.IndexItem(ctx, id); err != nil {
+			return 0, err
+		}
+	}
+	// Items changed at exactly the watermark are looked at again next
+	// time (>=), which is harmless: indexing is idempotent.
+	err = db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO search_state (id, synced_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET synced_at = excluded.synced_at`, tx.t(newest))
+		return err
+	})
+	return len(ids), err
+}
+
+// Search finds published items matching every term of q, best first:
+// title matches rank above body matches, and recent, valid items above
+// old, expired or repealed ones. It returns the page of hits and the total.
+func (db *DB) Search(ctx context.Context, q search.Query, f search.Filter, today time.Time) ([]search.Hit, int, error) {
+	if q.Empty() {
+		return nil, 0, nil
+	}
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 20
+	}
+	var where []string
+	var args []any
+	quoted := make([]string, len(q.Terms))
+	for i, t := range q.Terms {
+		quoted[i] = `"` + t + `"` // terms are letters and digits only
+	}
+	var from, rank string
+	switch db.dialect {
+	case Postgres:
+		tsq := make([]string, len(q.Terms))
+		for i, t := range q.Terms {
+			tsq[i] = `'` + t + `'`
+		}
+		query := strings.Join(tsq, " & ")
+		from = `search_docs d`
+		where = append(where, `d.tsv @@ CAST(? AS tsquery)`)
+		args = append(args, query)
+		rank = `ts_rank(d.tsv, CAST(? AS tsquery)) * (CASE WHEN d.validity = 'valid' THEN 1.0 ELSE 0.3 END) / (1.0 + (? - d.pub_day) / 365.0 * 0.3) DESC`
+		return db.runSearch(ctx, from, where, args, rank, []any{query, epochDay(today)}, f)
+	default:
+		// bm25 may only be computed in the full-text query itself, so it
+		// runs as a subquery. It is negative, better matches more so;
+		// title terms weigh ten times body terms.
+		from = `(SELECT rowid AS rid, bm25(search_fts, 10.0, 1.0) AS score FROM search_fts WHERE search_fts MATCH ?) m
+			JOIN search_docs d ON d.item_id = m.rid`
+		where = append(where, `1 = 1`)
+		args = append(args, strings.Join(quoted, " "))
+		rank = `m.score * (CASE WHEN d.validity = 'valid' THEN 1.0 ELSE 0.3 END) / (1.0 + (? - d.pub_day) / 365.0 * 0.3)`
+		return db.runSearch(ctx, from, where, args, rank, []any{epochDay(today)}, f)
+	}
+}
+
+func (db *DB) runSearch(ctx context.Context, from string, where []string, args []any, rank string, rankArgs []any, f search.Filter) ([]search.Hit, int, error) {
+	if f.OrgIDs != nil {
+		if len(f.OrgIDs) == 0 {
+			return nil, 0, nil
+		}
+		where = append(where, `d.org_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(f.OrgIDs)), ", ")+`)`)
+		for _, id := range f.OrgIDs {
+			args = append(args, id)
+		}
+	}
+	if f.ColumnID != 0 {
+		where = append(where, `d.column_id = ?`)
+		args = append(args, f.ColumnID)
+	}
+	if f.Year != 0 {
+		where = append(where, `d.year = ?`)
+		args = append(args, f.Year)
+	}
+	if f.Genre != "" {
+		where = append(where, `d.genre = ?`)
+		args = append(args, f.Genre)
+	}
+	q := `SELECT d.item_id, d.org_id, d.column_id, d.year, d.genre, d.validity, d.index_no, d.published_at, d.title, d.text, COUNT(*) OVER ()
+		FROM ` + from + `
+		WHERE ` + strings.Join(where, " AND ") + `
+		ORDER BY ` + rank + `, d.item_id DESC
+		LIMIT ? OFFSET ?`
+	args = append(append(args, rankArgs...), f.Limit, f.Offset)
+	var hits []search.Hit
+	total := 0
+	err := db.View(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h search.Hit
+			if err := rows.Scan(&h.ItemID, &h.OrgID, &h.ColumnID, &h.Year, &h.Genre, &h.Validity, &h.IndexNo, timeCol{&h.PublishedAt}, &h.Title, &h.Text, &total); err != nil {
+				return err
+			}
+			hits = append(hits, h)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return hits, total, nil
+}
