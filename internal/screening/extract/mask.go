@@ -114,6 +114,16 @@ type ColumnMask struct {
 	Kind screening.Kind
 }
 
+// ColumnOf returns the column letters of a cell reference ("C4" → "C"),
+// for offering "mask this column" on a finding's cell.
+func ColumnOf(cell string) (string, error) {
+	col, _, err := excelize.SplitCellName(cell)
+	if err != nil {
+		return "", fmt.Errorf("cell %q: %w", cell, err)
+	}
+	return strings.ToUpper(col), nil
+}
+
 // MaskColumn returns a copy of the workbook data with every non-empty cell
 // of one column, from FirstRow down, masked according to its kind: the
 // reviewer's "mask this column of names" action. Cells already masked are

@@ -300,3 +300,14 @@ func TestScanHTMLChecksTextAndImages(t *testing.T) {
 		t.Errorf("ScanHTML =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestColumnOf(t *testing.T) {
+	for cell, want := range map[string]string{"C4": "C", "AB123": "AB", "xfd1": "XFD"} {
+		if got, err := extract.ColumnOf(cell); err != nil || got != want {
+			t.Errorf("ColumnOf(%q) = %q, %v; want %q", cell, got, err, want)
+		}
+	}
+	if _, err := extract.ColumnOf("4C"); err == nil {
+		t.Error("ColumnOf(\"4C\") succeeded, want an error")
+	}
+}
