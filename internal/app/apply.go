@@ -112,6 +112,12 @@ func (a *App) applySite(now func() time.Time) site.ApplyConfig {
 		SubmitLimit: web.NewRateLimiter(5, 2*time.Minute, now),
 		TrackLimit:  web.NewRateLimiter(10, 30*time.Second, now),
 		Now:         now,
+		ReceiptKey: func(ctx context.Context) (string, error) {
+			_, vkey, err := a.DB.SigningKey(ctx, receiptKeyName, func() (string, string, error) {
+				return note.GenerateKey(rand.Reader, "gongkai-receipts")
+			})
+			return vkey, err
+		},
 	}
 }
 

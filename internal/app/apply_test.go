@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"gongkai/internal/account"
 	"gongkai/internal/apply"
 	"gongkai/internal/workday"
@@ -116,7 +118,16 @@ func TestPublicApplication(t *testing.T) {
 		if no == "" {
 			t.Fatalf("receipt shows no tracking number:\n%s", r.body)
 		}
-		mustContain(t, "receipt", r.body, "电子回执", "application "+no, "— gongkai-receipts", "SHA-256")
+		mustContain(t, "receipt", r.body, "电子回执", "application "+no, "— gongkai-receipts", "SHA-256", "验证公钥")
+		key := b.get("/apply/receipt-key")
+		verifier, err := note.NewVerifier(strings.TrimSpace(key.body))
+		if err != nil {
+			t.Fatalf("receipt key %q: %v", key.body, err)
+		}
+		signed := html.UnescapeString(regexp.MustCompile(`(?s)<pre class="receipt-note">(.*?)</pre>`).FindStringSubmatch(r.body)[1])
+		if n, err := note.Open([]byte(signed), note.VerifierList(verifier)); err != nil || !strings.Contains(n.Text, no) {
+			t.Errorf("the receipt on the page does not verify with the published key: %v", err)
+		}
 
 		// The same application again is recognised, not duplicated.
 		_, _, again := submitOnline(t, b, applicationForm())

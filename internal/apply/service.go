@@ -152,20 +152,6 @@ func refresh(cal *workday.Calendar, a *Application, today workday.Date) Clock {
 	return c
 }
 
-// ClockOf returns the clock of a as of now, with the calendar in force.
-func (s *Service) ClockOf(ctx context.Context, a *Application) (Clock, error) {
-	var c Clock
-	err := s.store.UpdateApply(ctx, func(tx Tx) error {
-		cal, err := s.Calendar(ctx, tx)
-		if err != nil {
-			return err
-		}
-		c = Compute(cal, a.Channel, a.Events, Today(s.cfg.Now()))
-		return nil
-	})
-	return c, err
-}
-
 // Receipt is what an online applicant takes away.
 type Receipt struct {
 	Application *Application

@@ -49,6 +49,10 @@ type ApplyConfig struct {
 	SubmitLimit *web.RateLimiter
 	TrackLimit  *web.RateLimiter
 	Now         func() time.Time
+	// ReceiptKey returns the verifier key of signed receipts (a
+	// golang.org/x/mod/sumdb/note verifier key), published so anyone can
+	// check a receipt; nil hides it.
+	ReceiptKey func(ctx context.Context) (string, error)
 }
 
 // MaxUpload is the largest identity document copy accepted.
@@ -64,6 +68,21 @@ func (h *handler) applyRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /apply", web.NoStore(h.wrap(h.applySubmit)))
 	mux.Handle("GET /apply/track", web.NoStore(h.wrap(h.trackForm)))
 	mux.Handle("POST /apply/track", web.NoStore(h.wrap(h.track)))
+	mux.Handle("GET /apply/receipt-key", h.wrap(h.receiptKey))
+}
+
+// receiptKey serves the verifier key of signed receipts as plain text.
+func (h *handler) receiptKey(w http.ResponseWriter, r *http.Request) error {
+	if err := h.applyEnabled(); err != nil || h.Apply.ReceiptKey == nil {
+		return apperr.ErrNotFound
+	}
+	k, err := h.Apply.ReceiptKey(r.Context())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, err = io.WriteString(w, k+"\n")
+	return err
 }
 
 // applyInput is the form as typed, kept whole for re-rendering.
@@ -170,6 +189,11 @@ func (h *handler) applySubmit(w http.ResponseWriter, r *http.Request) error {
 	h.Log.LogAttrs(r.Context(), slog.LevelInfo, "application submitted", slog.Int64("application_id", rc.Application.ID),
 		slog.Int64("org_id", sc.Org.ID), slog.Bool("duplicate", rc.Duplicate))
 	p := receiptPage{page: newPage(r, sc, "申请已提交"), Receipt: rc}
+	if h.Apply.ReceiptKey != nil && rc.Signed != "" {
+		if p.Key, err = h.Apply.ReceiptKey(r.Context()); err != nil {
+			return err
+		}
+	}
 	p.Crumbs = []crumb{{Name: "首页", URL: p.Home()}, {Name: "政府信息公开申请", URL: p.Base + "/apply"}, {Name: "申请已提交"}}
 	return h.tmpl.Render(w, http.StatusOK, "apply/receipt", p)
 }
@@ -177,6 +201,7 @@ func (h *handler) applySubmit(w http.ResponseWriter, r *http.Request) error {
 type receiptPage struct {
 	page
 	Receipt *apply.Receipt
+	Key     string // verifier key of the receipt signature
 }
 
 // readUpload reads an optional uploaded file and checks its size and its
