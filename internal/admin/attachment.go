@@ -93,7 +93,7 @@ func (h *handler) attachmentAdd(w http.ResponseWriter, r *http.Request) error {
 		if perr != nil {
 			return perr
 		}
-		page.Errors = inv.Fields
+		page.Errors = showErrors(inv.Fields)
 		return h.tmpl.Render(w, http.StatusUnprocessableEntity, "item/show", page)
 	}
 	if err != nil {

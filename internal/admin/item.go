@@ -484,7 +484,7 @@ func (h *handler) itemAction(act publish.Action, done string) func(http.Response
 			if perr != nil {
 				return perr
 			}
-			p.Errors, p.Reason, p.PublishAt, p.VDate = inv.Fields, reason, publishAt, vdate
+			p.Errors, p.Reason, p.PublishAt, p.VDate = showErrors(inv.Fields), reason, publishAt, vdate
 			return h.tmpl.Render(w, http.StatusUnprocessableEntity, "item/show", p)
 		}
 		if err != nil {
@@ -536,4 +536,24 @@ func (h *handler) itemHistory(w http.ResponseWriter, r *http.Request) error {
 		p.Lines = publish.DiffText(publish.PlainText(p.A.Body), publish.PlainText(p.B.Body))
 	}
 	return h.tmpl.Render(w, http.StatusOK, "item/history", p)
+}
+
+// showErrors keeps the messages of the fields the item page has next to
+// their field and shows every other one at the top of the page.
+func showErrors(fields map[string]string) map[string]string {
+	out := map[string]string{}
+	var top []string
+	for k, m := range fields {
+		switch k {
+		case "reason", "publish_at", "validity_date", "file":
+			out[k] = m
+		default:
+			top = append(top, m)
+		}
+	}
+	if len(top) > 0 {
+		slices.Sort(top)
+		out[""] = strings.Join(top, "；")
+	}
+	return out
 }

@@ -373,3 +373,28 @@ func TestLateReport(t *testing.T) {
 		mustNotContain(t, "late report", late, "样例已发布信息")
 	})
 }
+
+// TestPublishRefusalShown checks that a refusal without a field of its own
+// on the item page (here, the disclosure mode) is shown at the top.
+func TestPublishRefusalShown(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		ctx, svc := t.Context(), e.app.Publish
+		d := publish.Draft{Title: "依申请公开的信息", Body: "<p>正文</p>", ColumnID: e.column("42130021", "tzgg").ID, Issuer: "随州市民政局",
+			Topic: "民政、扶贫、救灾", Genre: "通知", WrittenDate: "2026-02-27", FormedDate: "2026-02-27", Disclosure: publish.DiscloseOnRequest}
+		it, err := svc.Create(ctx, e.actor("xinxiyuan"), e.org("42130021").ID, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, err := range []error{svc.Submit(ctx, e.actor("xinxiyuan"), it.ID), svc.SectionApprove(ctx, e.actor("kezhang"), it.ID),
+			svc.Approve(ctx, e.actor("baomi"), it.ID)} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := e.browser()
+		b.loginFull("bangongshi")
+		r := b.post("/admin/items/"+itoa(it.ID)+"/publish", nil)
+		expect(t, "publish an on-request item", r, http.StatusUnprocessableEntity)
+		mustContain(t, "refusal", r.body, `<div class="alert" role="alert">公开方式为“依申请公开”的信息不能在网站上发布`)
+	})
+}

@@ -440,8 +440,22 @@ func (s *Service) publish(ctx context.Context, actor account.Actor, id int64, du
 		if err != nil {
 			return err
 		}
+		if err := checkProactive(st.cur); err != nil {
+			return err
+		}
 		return s.publishLocked(ctx, tx, actor, st, to)
 	})
+}
+
+// checkProactive refuses to put on the site a version whose disclosure
+// mode is not proactive: information disclosed on application (条例 Art.
+// 27 ff.) or withheld (Art. 14–16) is catalogued but not published, which
+// only proactive disclosure (Art. 19–20) is.
+func checkProactive(v *Version) error {
+	if v.Disclosure != DiscloseProactive {
+		return apperr.Invalidf("disclosure", "公开方式为“%s”的信息不能在网站上发布；如需主动公开，请退回修改公开方式", v.Disclosure.Label())
+	}
+	return nil
 }
 
 // publishLocked makes st.cur the live version inside tx.
@@ -513,6 +527,9 @@ func (s *Service) appendLeaf(ctx context.Context, tx Tx, it *Item, v *Version, a
 // background job. at must be in the future.
 func (s *Service) Schedule(ctx context.Context, actor account.Actor, id int64, at time.Time) error {
 	return s.step(ctx, actor, id, ActSchedule, audit.ActItemSchedule, "定于"+at.In(chinaZone).Format("2006-01-02 15:04"), func(tx Tx, st *state) error {
+		if err := checkProactive(st.cur); err != nil {
+			return err
+		}
 		if !at.After(tx.Now()) {
 			return apperr.Invalidf("publish_at", "定时发布的时间须晚于现在")
 		}

@@ -591,3 +591,27 @@ func TestConcurrentPublishesKeepTheLogLinear(t *testing.T) {
 		}
 	})
 }
+
+func TestOnlyProactiveItemsArePublished(t *testing.T) {
+	eachDB(t, publish.Options{}, func(t *testing.T, w *world) {
+		ctx := t.Context()
+		for _, mode := range []publish.Disclosure{publish.DiscloseOnRequest, publish.DiscloseWithheld} {
+			d := w.draft("不主动公开的信息")
+			d.Disclosure = mode
+			it, err := w.svc.Create(ctx, w.officer, w.bureau.ID, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.approve(t, it.ID)
+			if inv, ok := apperr.AsInvalid(w.svc.Publish(ctx, w.publshr, it.ID)); !ok || inv.Fields["disclosure"] == "" {
+				t.Errorf("Publish of a %s item was not refused for its disclosure mode", mode)
+			}
+			if inv, ok := apperr.AsInvalid(w.svc.Schedule(ctx, w.publshr, it.ID, w.clock.Now().Add(time.Hour))); !ok || inv.Fields["disclosure"] == "" {
+				t.Errorf("Schedule of a %s item was not refused for its disclosure mode", mode)
+			}
+			if got := w.item(t, it.ID); got.State != publish.StateApproved || got.Live != 0 {
+				t.Errorf("refused item changed: %+v", got)
+			}
+		}
+	})
+}
