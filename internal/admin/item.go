@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -326,7 +327,7 @@ func (h *handler) itemUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	d, rev := parseItemForm(r)
 	err = h.Pub.Service.Save(r.Context(), actor(r), it.ID, rev, d)
-	if err == publish.ErrStale {
+	if errors.Is(err, publish.ErrStale) {
 		// Two editors: the second is told, and keeps what they typed.
 		p, perr := h.itemFormPage(w, r, o, it, d, rev, map[string]string{"": "保存失败：在您编辑期间，他人已修改并保存了此草稿。您填写的内容仍保留在下方；请在新窗口打开草稿查看最新内容，合并后再保存。"})
 		if perr != nil {
