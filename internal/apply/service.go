@@ -67,6 +67,8 @@ type Tx interface {
 // Store opens application transactions.
 type Store interface {
 	UpdateApply(ctx context.Context, fn func(Tx) error) error
+	// ViewApply runs fn in a read-only transaction; fn must not write.
+	ViewApply(ctx context.Context, fn func(Tx) error) error
 }
 
 // Config configures a Service.
@@ -766,7 +768,7 @@ func (s *Service) Track(ctx context.Context, trackingNo, code string) (*Applicat
 	trackingNo = strings.ToUpper(strings.TrimSpace(trackingNo))
 	var a *Application
 	var c Clock
-	err := s.store.UpdateApply(ctx, func(tx Tx) error {
+	err := s.store.ViewApply(ctx, func(tx Tx) error {
 		var err error
 		a, err = tx.ApplicationByTracking(ctx, trackingNo)
 		want := HashCode(trackingNo, code)

@@ -492,6 +492,11 @@ func (db *DB) UpdateApply(ctx context.Context, fn func(apply.Tx) error) error {
 	return db.Update(ctx, func(tx *Tx) error { return fn(tx) })
 }
 
+// ViewApply runs fn in a read-only transaction.
+func (db *DB) ViewApply(ctx context.Context, fn func(apply.Tx) error) error {
+	return db.View(ctx, func(tx *Tx) error { return fn(tx) })
+}
+
 // Application returns the application with id and its events.
 func (db *DB) Application(ctx context.Context, id int64) (out *apply.Application, err error) {
 	err = db.View(ctx, func(tx *Tx) error { out, err = tx.Application(ctx, id); return err })
