@@ -78,6 +78,9 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/tokens", h.page(stageFull, h.tokenList))
 	mux.Handle("POST /admin/tokens", h.page(stageFull, h.tokenCreate))
 	mux.Handle("POST /admin/tokens/{id}/revoke", h.page(stageFull, h.tokenRevoke))
+	mux.Handle("GET /admin/topics", h.page(stageFull, h.topicList))
+	mux.Handle("POST /admin/topics", h.page(stageFull, h.topicAdd))
+	mux.Handle("POST /admin/topics/remove", h.page(stageFull, h.topicRemove))
 
 	// Disclosure on application and the holiday calendar (admin/apply.go).
 	h.applyRoutes(mux)

@@ -47,6 +47,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 		adminPages["item/show"] = visit{"GET", "/admin/items/" + itoa(itemID), nil, 200}
 		adminPages["item/history"] = visit{"GET", "/admin/items/" + itoa(itemID) + "/history", nil, 200}
 		adminPages["token/list"] = visit{"GET", "/admin/tokens", nil, 200}
+		adminPages["topic/list"] = visit{"GET", "/admin/topics", nil, 200}
 		anon := e.browser()
 		anonPages := map[string]visit{
 			"auth/login": {"GET", "/admin/login", nil, 200},

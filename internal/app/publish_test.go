@@ -398,3 +398,22 @@ func TestPublishRefusalShown(t *testing.T) {
 		mustContain(t, "refusal", r.body, `<div class="alert" role="alert">公开方式为“依申请公开”的信息不能在网站上发布`)
 	})
 }
+
+// TestTopics checks that the city administrator changes the topic list the
+// item form offers, and that a bureau administrator cannot.
+func TestTopics(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		city, bureau, officer := e.browser(), e.browser(), e.browser()
+		city.loginFull("admin")
+		bureau.loginFull("mzj.admin")
+		officer.loginFull("xinxiyuan")
+		expect(t, "bureau admin cannot add", bureau.post("/admin/topics", url.Values{"name": {"乡村振兴"}}), http.StatusForbidden)
+		r := city.post("/admin/topics", url.Values{"name": {"民政、扶贫、救灾"}})
+		expect(t, "duplicate topic", r, http.StatusUnprocessableEntity)
+		mustContain(t, "duplicate topic", r.body, "已存在")
+		expect(t, "city admin adds", city.post("/admin/topics", url.Values{"name": {"乡村振兴"}}), http.StatusSeeOther)
+		mustContain(t, "item form", officer.get("/admin/items/new?org="+itoa(e.org("42130021").ID)).body, "<option >乡村振兴</option>")
+		expect(t, "city admin removes", city.post("/admin/topics/remove", url.Values{"name": {"国防"}}), http.StatusSeeOther)
+		mustNotContain(t, "item form", officer.get("/admin/items/new?org="+itoa(e.org("42130021").ID)).body, ">国防<")
+	})
+}

@@ -78,6 +78,8 @@ const (
 	ActAttachmentRemove   Action = "attachment_remove"
 	ActAPITokenCreate     Action = "api_token_create"
 	ActAPITokenRevoke     Action = "api_token_revoke"
+	ActTopicAdd           Action = "topic_add"
+	ActTopicRemove        Action = "topic_remove"
 )
 
 // Actions of public interaction (internal/interact).
@@ -133,7 +135,7 @@ var labels = map[Action]string{
 	ActItemApprove: "保密审查通过", ActItemReject: "退回信息", ActItemSchedule: "定时发布", ActItemPublish: "发布信息",
 	ActItemPublishUpdate: "发布更新", ActItemUpdate: "开始更新信息", ActItemExpire: "标记失效", ActItemRepeal: "标记废止",
 	ActItemWithdraw: "撤回信息", ActAttachmentAdd: "上传附件", ActAttachmentRemove: "删除附件",
-	ActAPITokenCreate: "创建接口令牌", ActAPITokenRevoke: "吊销接口令牌",
+	ActAPITokenCreate: "创建接口令牌", ActAPITokenRevoke: "吊销接口令牌", ActTopicAdd: "新增主题分类", ActTopicRemove: "删除主题分类",
 	ActInteractSubmit: "网上留言", ActInteractAccept: "受理留言", ActInteractReject: "留言不予受理", ActInteractForward: "转办留言",
 	ActInteractAssign: "交办留言", ActInteractNote: "留言内部备注", ActInteractDraft: "拟写留言答复", ActInteractReturn: "退回留言答复",
 	ActInteractAnswer: "审核答复留言", ActInteractRate: "留言满意度评价", ActInteractSettings: "修改留言答复期限",
@@ -152,7 +154,7 @@ func Actions() []Action {
 		ActApplyCase, ActApplyTemplate, ActCalendarYear,
 		ActItemCreate, ActItemSave, ActItemSubmit, ActItemSectionApprove, ActItemApprove, ActItemReject, ActItemSchedule,
 		ActItemPublish, ActItemPublishUpdate, ActItemUpdate, ActItemExpire, ActItemRepeal, ActItemWithdraw,
-		ActAttachmentAdd, ActAttachmentRemove, ActAPITokenCreate, ActAPITokenRevoke,
+		ActAttachmentAdd, ActAttachmentRemove, ActAPITokenCreate, ActAPITokenRevoke, ActTopicAdd, ActTopicRemove,
 		ActInteractSubmit, ActInteractAccept, ActInteractReject, ActInteractForward, ActInteractAssign, ActInteractNote,
 		ActInteractDraft, ActInteractReturn, ActInteractAnswer, ActInteractRate, ActInteractSettings,
 		ActConsultOpen, ActConsultComment, ActConsultModerate, ActConsultSummary, ActConsultApprove,

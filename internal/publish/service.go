@@ -26,6 +26,8 @@ type Tx interface {
 	Orgs(ctx context.Context) ([]org.Org, error)
 	Column(ctx context.Context, id int64) (*org.Column, error)
 	Topics(ctx context.Context) ([]string, error)
+	AddTopic(ctx context.Context, name string, sort int) error
+	RemoveTopic(ctx context.Context, name string) error
 	Item(ctx context.Context, id int64) (*Item, error)
 	CreateItem(ctx context.Context, it *Item) error
 	SaveItem(ctx context.Context, it *Item) error

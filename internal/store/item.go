@@ -226,6 +226,26 @@ func (tx *Tx) Topics(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
+// AddTopic adds a topic to the classification list.
+func (tx *Tx) AddTopic(ctx context.Context, name string, sort int) error {
+	if _, err := tx.exec(ctx, `INSERT INTO item_topics (name, sort) VALUES (?, ?)`, name, sort); err != nil {
+		return fmt.Errorf("insert topic: %w", err)
+	}
+	return nil
+}
+
+// RemoveTopic removes a topic from the classification list.
+func (tx *Tx) RemoveTopic(ctx context.Context, name string) error {
+	res, err := tx.exec(ctx, `DELETE FROM item_topics WHERE name = ?`, name)
+	if err != nil {
+		return fmt.Errorf("delete topic: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("topic", name)
+	}
+	return nil
+}
+
 // SetItemColumns replaces the columns the item's live version appears in.
 func (tx *Tx) SetItemColumns(ctx context.Context, itemID int64, columns []int64) error {
 	if _, err := tx.exec(ctx, `DELETE FROM item_columns WHERE item_id = ?`, itemID); err != nil {
