@@ -8,6 +8,7 @@ import (
 
 	"gongkai/internal/account"
 	"gongkai/internal/audit"
+	"gongkai/internal/demo"
 	"gongkai/internal/interact"
 )
 
@@ -317,4 +318,27 @@ func visitInteractPages(t *testing.T, e *env, pub *browser, msgID, consultID int
 		covered[v.name] = true
 	}
 	return covered
+}
+
+// TestDemoInteract loads the demo messages and consultation and checks
+// they show where they should.
+func TestDemoInteract(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		if err := demo.LoadInteract(t.Context(), e.app.DB, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		b := e.browser()
+		list := b.get("/interact/")
+		mustContain(t, "public list", list.body, "高龄津贴如何申领", "100%")
+		mustNotContain(t, "public list", list.body, "婚姻登记处开通网上预约", "张某某", "13900000101")
+		mustContain(t, "consultations", b.get("/interact/consult/").body, "社区养老服务设施管理办法", "征集中")
+		r := b.get("/col/gzhd/")
+		if r.status != http.StatusSeeOther || r.location != "/mzj/interact/" {
+			t.Errorf("公众互动 column = %d %q, want a redirect to the interaction pages", r.status, r.location)
+		}
+		head := e.browser()
+		head.loginFull("kezhang")
+		inbox := head.get("/admin/interact")
+		mustContain(t, "inbox", inbox.body, "已超期", "答复待审核", "社会组织年检时间")
+	})
 }

@@ -91,6 +91,10 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			if err := demo.LoadApplications(ctx, a.DB, a.Apply, a.DB.Now()); err != nil {
 				return e.errorf(exitFailure, "serve: load demo applications: %v", err)
 			}
+			// Messages and a consultation (issue 7).
+			if err := demo.LoadInteract(ctx, a.DB, a.DB.Now()); err != nil {
+				return e.errorf(exitFailure, "serve: load demo messages: %v", err)
+			}
 			printCredentials(e.stdout, creds)
 		}
 	}
@@ -158,6 +162,9 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	}
 	if err := demo.LoadApplications(ctx, a.DB, a.Apply, a.DB.Now()); err != nil {
 		return e.errorf(exitFailure, "demo: applications: %v", err)
+	}
+	if err := demo.LoadInteract(ctx, a.DB, a.DB.Now()); err != nil {
+		return e.errorf(exitFailure, "demo: messages: %v", err)
 	}
 	printCredentials(e.stdout, creds)
 	return exitOK

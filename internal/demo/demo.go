@@ -84,7 +84,8 @@ func specs() []orgSpec {
 	bureau = append(bureau, disclosure("随州市民政局")...)
 	bureau = append(bureau,
 		under("xxgknb", page("nb2017", "随州市民政局2017年政府信息公开工作年度报告", report2017)),
-		list("gzhd", "公众互动", 90),
+		// 公众互动 leads to the interaction pages (site/interact.go).
+		colSpec{col: org.Column{Kind: org.ColumnLink, Slug: "gzhd", Name: "公众互动", Visible: true, LinkURL: "/mzj/interact/"}},
 		colSpec{col: org.Column{Kind: org.ColumnTopic, Slug: "jzfp", Name: "发挥民政职能，助力精准扶贫", Visible: true}},
 		colSpec{col: org.Column{Kind: org.ColumnTopic, Slug: "dmpc", Name: "开展地名普查，共建文明随州", Visible: true}},
 	)
