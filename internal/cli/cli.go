@@ -55,6 +55,7 @@ func commands() []command {
 		{"jobs", "inspect the background job queue: list, retry, cancel", runJobs},
 		{"screen", "scan files for personal data, markings, sensitive words and maps", runScreen},
 		{"verify", "check the publication log and a published item against it", runVerify},
+		{"report", "write an org's annual disclosure report: annual", runReport},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -6,6 +6,7 @@
 package export
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -138,4 +139,29 @@ func JSON(w io.Writer, d *Doc) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(JSONOf(d))
+}
+
+// Source is what Load reads; *store.DB implements it.
+type Source interface {
+	AnnualReport(ctx context.Context, orgID int64, year int) (*report.Report, *report.Draft, error)
+	ReportFacts(ctx context.Context, orgID int64, year int) (report.Facts, error)
+}
+
+// Load assembles the report of org for year from src. When staff have not
+// written 一、总体情况 yet, the draft generated from the data stands in, so
+// a report is complete from the first day.
+func Load(ctx context.Context, src Source, orgID int64, orgName, orgCode string, year int) (*Doc, *report.Draft, error) {
+	r, d, err := src.AnnualReport(ctx, orgID, year)
+	if err != nil {
+		return nil, nil, err
+	}
+	doc := &Doc{OrgName: orgName, OrgCode: orgCode, Year: year, Report: r, Narrative: d.Narrative, Status: d.Status}
+	if doc.Narrative.Overview == "" {
+		facts, err := src.ReportFacts(ctx, orgID, year)
+		if err != nil {
+			return nil, nil, err
+		}
+		doc.Narrative.Overview = report.DraftOverview(facts)
+	}
+	return doc, d, nil
 }
