@@ -25,6 +25,7 @@ import (
 // ApplyReader is what the application pages read. *store.DB implements it.
 type ApplyReader interface {
 	Application(ctx context.Context, id int64) (*apply.Application, error)
+	// Applications returns applications with their events.
 	Applications(ctx context.Context, orgIDs []int64, open bool, limit int) ([]apply.Application, error)
 	ApplicationRecords(ctx context.Context, id int64) ([]apply.Notice, []apply.Delivery, []apply.Attachment, []apply.Case, error)
 	ApplyNotifications(ctx context.Context, orgIDs []int64, userID int64, limit int) ([]apply.Notification, error)
@@ -136,12 +137,8 @@ func (h *handler) applyList(w http.ResponseWriter, r *http.Request) error {
 	p := applyListPage{basePage: h.base(w, r, "依申请公开"), All: all, Today: today,
 		CanRegister: len(org.Scope(orgs, act, account.RoleHandler)) > 0, CanCalendar: h.canCalendar(orgs, act)}
 	for _, a := range apps {
-		full, err := h.Apply.Reader.Application(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		c := apply.Compute(cal, full.Channel, full.Events, today)
-		p.Rows = append(p.Rows, applyRow{App: *full, Org: names[a.OrgID], Clock: c, Soon: c.DueSoon(cal, today), Overdue: c.Overdue(today)})
+		c := apply.Compute(cal, a.Channel, a.Events, today)
+		p.Rows = append(p.Rows, applyRow{App: a, Org: names[a.OrgID], Clock: c, Soon: c.DueSoon(cal, today), Overdue: c.Overdue(today)})
 	}
 	if p.Notifications, err = h.Apply.Reader.ApplyNotifications(ctx, scope, act.UserID, 20); err != nil {
 		return err

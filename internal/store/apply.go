@@ -504,13 +504,51 @@ func (db *DB) Application(ctx context.Context, id int64) (out *apply.Application
 }
 
 // Applications returns the applications of orgIDs (open ones only when
-// open is set), soonest due first. Events are not loaded.
+// open is set), soonest due first, with their events.
 func (db *DB) Applications(ctx context.Context, orgIDs []int64, open bool, limit int) (out []apply.Application, err error) {
 	err = db.View(ctx, func(tx *Tx) error {
-		out, err = tx.Applications(ctx, ApplicationFilter{OrgIDs: orgIDs, Open: open, Limit: limit})
-		return err
+		if out, err = tx.Applications(ctx, ApplicationFilter{OrgIDs: orgIDs, Open: open, Limit: limit}); err != nil {
+			return err
+		}
+		return tx.loadEvents(ctx, out)
 	})
 	return out, err
+}
+
+// loadEvents fills in the events of apps with one query per 500.
+func (tx *Tx) loadEvents(ctx context.Context, apps []apply.Application) error {
+	at := map[int64]int{}
+	for i := range apps {
+		at[apps[i].ID] = i
+	}
+	for lo := 0; lo < len(apps); lo += 500 {
+		hi := min(lo+500, len(apps))
+		args := make([]any, 0, hi-lo)
+		for _, a := range apps[lo:hi] {
+			args = append(args, a.ID)
+		}
+		rows, err := tx.query(ctx, `SELECT id, application_id, kind, on_day, at, actor_id, actor_name, note, days, party, until_day
+			FROM apply_events WHERE application_id IN (`+placeholders(len(args))+`) ORDER BY id`, args...)
+		if err != nil {
+			return fmt.Errorf("select events: %w", err)
+		}
+		for rows.Next() {
+			var e apply.Event
+			if err := rows.Scan(&e.ID, &e.ApplicationID, &e.Kind, dayCol{&e.On}, timeCol{&e.At}, &e.ActorID, &e.ActorName, &e.Note, &e.Days, &e.Party, dayCol{&e.Until}); err != nil {
+				rows.Close()
+				return fmt.Errorf("scan event: %w", err)
+			}
+			a := &apps[at[e.ApplicationID]]
+			a.Events = append(a.Events, e)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ApplicationRecords returns what is kept with an application besides its
