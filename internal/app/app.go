@@ -140,7 +140,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 		return err
 	}
 	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite(),
-		Interact: a.interactSite(now), Search: a.DB})
+		Interact: a.interactSite(now), Search: a.DB, Catalog: a.DB})
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}

@@ -82,7 +82,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 			"item/form": {"GET", "/admin/items/" + itoa(draftID) + "/edit", nil, 200}}
 		check(totp, pubPages)
 
-		sitePages := map[string]string{"home": "/", "column": "/col/zwgk/", "page": "/col/nb2017/", "orgs": "/orgs", "error": "/col/none/", "leave": "/leave?to=" + url.QueryEscape("https://beian.miit.gov.cn/"), "search": "/search?q=" + url.QueryEscape("民政")}
+		sitePages := map[string]string{"home": "/", "column": "/col/zwgk/", "page": "/col/nb2017/", "orgs": "/orgs", "error": "/col/none/", "leave": "/leave?to=" + url.QueryEscape("https://beian.miit.gov.cn/"), "search": "/search?q=" + url.QueryEscape("民政"), "catalog": "/catalog"}
 		// Disclosure on application; apply/receipt after a POST is checked by TestPublicApplication.
 		sitePages["apply/form"], sitePages["apply/track"], sitePages["apply/receipt"] = "/apply", "/apply/track", "/apply"
 		sitePages["item"] = "/mzj/item/" + itoa(itemID)

@@ -28,6 +28,13 @@ type page struct {
 	Hant    bool   // rendered for conversion to Traditional Chinese
 	Here    string // this page's path, without the /zh-hant prefix
 	Elder   bool   // elderly-friendly mode is on
+	Feeds   []feedLink
+}
+
+// feedLink is an Atom feed a page advertises in its head.
+type feedLink struct {
+	Title string
+	URL   string
 }
 
 // SwitchURL is the same page in the other script.
@@ -102,6 +109,9 @@ func newPage(r *http.Request, sc *siteCtx, title string) page {
 		return p
 	}
 	p.Org, p.Base, p.Hant, p.Here = sc.Org, sc.Base, sc.Hant, sc.Path
+	if sc.Org != nil {
+		p.Feeds = []feedLink{{Title: siteName(sc.Org), URL: sc.Base + "/feed.xml"}}
+	}
 	for _, c := range visibleChildren(sc.Columns, 0) {
 		if c.Kind != org.ColumnTopic {
 			p.Nav = append(p.Nav, c)
@@ -181,10 +191,18 @@ func (h *handler) column(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := sc.Columns[i]
 	if c.Kind == org.ColumnLink {
-		http.Redirect(w, r, c.LinkURL, http.StatusSeeOther)
+		// Links to other sites go through the leaving notice.
+		to := c.LinkURL
+		if org.ValidExternalURL(to) {
+			to = newPage(r, sc, "").LeaveURL(to)
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
 		return nil
 	}
 	p := columnPage{page: newPage(r, sc, c.Name), Column: c, Children: visibleChildren(sc.Columns, c.ID), Paragraphs: c.Paragraphs()}
+	if c.Kind == org.ColumnList || c.Kind == org.ColumnTopic {
+		p.Feeds = append(p.Feeds, feedLink{Title: siteName(sc.Org) + " - " + c.Name, URL: sc.Base + "/col/" + c.Slug + "/feed.xml"})
+	}
 	var err error
 	if p.Listing, err = h.columnItems(r, sc, c); err != nil {
 		return err

@@ -50,6 +50,9 @@ type Config struct {
 	Interact InteractConfig
 	// Search runs the site search (site/search.go); nil turns it off.
 	Search Searcher
+	// Catalog serves the disclosure catalog, feeds and sitemaps
+	// (site/catalog.go); nil turns the catalog off.
+	Catalog CatalogSource
 	// SearchLimit limits searches per client address; nil gives a default.
 	SearchLimit *web.RateLimiter
 }
@@ -97,6 +100,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /orgs", h.wrap(h.directory))
 	mux.Handle("GET /leave", h.wrap(h.leave))
 	mux.Handle("GET /search", h.wrap(h.search))
+	h.catalogRoutes(mux)
 	// Published items and their attachments (site/item.go).
 	h.itemRoutes(mux)
 	// Disclosure on application: form, receipt, tracking (site/apply.go).
@@ -169,6 +173,9 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, hant bool) {
 		return
 	case "/elder":
 		h.wrap(h.elder).ServeHTTP(w, r)
+		return
+	case "/robots.txt":
+		h.wrap(h.robots).ServeHTTP(w, r)
 		return
 	}
 	ctx := r.Context()

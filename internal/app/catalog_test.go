@@ -1,0 +1,78 @@
+package app_test
+
+import (
+	"encoding/csv"
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"gongkai/internal/demo"
+)
+
+func TestCatalogFeedsSitemapAndRobots(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		if err := demo.LoadItems(t.Context(), e.app.DB, e.app.Publish, e.clock.Now()); err != nil {
+			t.Fatalf("load demo items: %v", err)
+		}
+		b := e.browser()
+		cat := b.get("/catalog")
+		if cat.status != http.StatusOK {
+			t.Fatalf("catalog = %d", cat.status)
+		}
+		mustContain(t, "catalog", cat.body, "政府信息公开目录", "随民发〔2026〕2号", "42130021/", "废止", `>规范性文件</option>`, "下载")
+		mustNotContain(t, "catalog", cat.body, "民生实事项目") // awaiting review
+		filtered := b.get("/catalog?genre=" + url.QueryEscape("办事指南"))
+		mustContain(t, "filtered catalog", filtered.body, "共 2 条", "结婚登记办事指南")
+		mustNotContain(t, "filtered catalog", filtered.body, "随民发〔2026〕2号")
+		if r := b.get("/catalog?validity=repealed"); !strings.Contains(r.body, "共 1 条") {
+			t.Errorf("repealed filter: %s", r.body[:200])
+		}
+
+		r := b.get("/catalog.csv?genre=" + url.QueryEscape("办事指南"))
+		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || !strings.Contains(r.header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("catalog.csv = %d %q", r.status, r.header)
+		}
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\ufeff"))).ReadAll()
+		if err != nil || len(recs) != 3 || recs[0][0] != "索引号" || !strings.HasPrefix(recs[1][10], "http") {
+			t.Errorf("catalog.csv = %v, %v", recs, err)
+		}
+		if r := b.get("/catalog.xlsx"); r.status != 200 || !strings.HasPrefix(r.body, "PK") {
+			t.Errorf("catalog.xlsx = %d", r.status)
+		}
+
+		var feed struct {
+			Title   string `xml:"title"`
+			Entries []struct {
+				Title string `xml:"title"`
+				Link  struct {
+					Href string `xml:"href,attr"`
+				} `xml:"link"`
+			} `xml:"entry"`
+		}
+		r = b.get("/feed.xml")
+		if r.status != 200 || r.header.Get("Content-Type") != "application/atom+xml; charset=utf-8" {
+			t.Fatalf("feed = %d %q", r.status, r.header.Get("Content-Type"))
+		}
+		if err := xml.Unmarshal([]byte(r.body), &feed); err != nil || len(feed.Entries) < 5 || !strings.Contains(feed.Entries[0].Link.Href, "/item/") {
+			t.Errorf("feed = %+v, %v", feed, err)
+		}
+		r = b.get("/col/bszn/feed.xml")
+		feed.Entries = nil
+		if err := xml.Unmarshal([]byte(r.body), &feed); err != nil || len(feed.Entries) != 2 || !strings.Contains(feed.Title, "办事指南") {
+			t.Errorf("column feed = %+v, %v", feed, err)
+		}
+		mustContain(t, "column page", b.get("/col/bszn/").body, `type="application/atom+xml"`, `href="/col/bszn/feed.xml"`, `href="/feed.xml"`)
+
+		r = b.get("/sitemap.xml")
+		mustContain(t, "sitemap", r.body, "<urlset", "/col/ldbz/</loc>", "/catalog</loc>", "/item/")
+		mustNotContain(t, "sitemap", r.body, "/col/none")
+		r = b.get("/robots.txt")
+		mustContain(t, "robots", r.body, "Disallow: /admin/", "/mzj/sitemap.xml", "/flj/sitemap.xml")
+		mustNotContain(t, "robots", r.body, "/szf/sitemap.xml") // the city portal has its own host
+		req, _ := http.NewRequest("GET", e.srv.URL+"/robots.txt", nil)
+		req.Host = "szf.gongkai.test"
+		mustContain(t, "robots on the portal host", b.do(req).body, "Sitemap: http://szf.gongkai.test/sitemap.xml")
+	})
+}
