@@ -93,6 +93,16 @@ func TestVerifyDetectsTampering(t *testing.T) {
 		}
 		mustContain(t, "verify after rewriting", out, "MISMATCH", "rewritten", "verification FAILED")
 
+		// A withdrawn item: its withdrawal is in the log (fresh state, as
+		// the log above was rewritten).
+		if err := e.app.Publish.Withdraw(ctx, e.actor("bangongshi"), id2, "测试撤回"); err != nil {
+			t.Fatal(err)
+		}
+		code, out = e.verify("--item", itoa(id2), "--state", filepath.Join(t.TempDir(), "fresh.json"))
+		if code != 0 {
+			t.Fatalf("verify of a withdrawn item = %d:\n%s", code, out)
+		}
+		mustContain(t, "verify withdrawn", out, "was withdrawn", "is log entry 2")
 		if code, out := e.verify("--item", "x"); code != 2 {
 			t.Errorf("verify with a bad flag = %d, want 2:\n%s", code, out)
 		}

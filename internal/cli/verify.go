@@ -199,8 +199,11 @@ type apiItem struct {
 func (v *verifier) checkItem(ctx context.Context, key string, prev *translog.Checkpoint, ev *translog.Evidence, cur translog.Checkpoint, id int64) (bool, error) {
 	body, err := v.get(ctx, "/api/v1/items/"+strconv.FormatInt(id, 10))
 	var hs *httpStatusError
-	if errors.As(err, &hs) && (hs.status == http.StatusGone || hs.status == http.StatusNotFound) {
-		v.say("Item %d is not published on the site (HTTP %d): withdrawn or never published.", id, hs.status)
+	if errors.As(err, &hs) && hs.status == http.StatusGone {
+		return v.checkWithdrawn(ctx, key, prev, ev, cur, id, body)
+	}
+	if errors.As(err, &hs) && hs.status == http.StatusNotFound {
+		v.say("Item %d is not on the site (HTTP 404): it was never published.", id)
 		return false, nil
 	}
 	if err != nil {
@@ -255,4 +258,43 @@ func (v *verifier) checkItem(ctx context.Context, key string, prev *translog.Che
 			id, it.Title, it.Log.Index, res.Leaf.Action, res.Leaf.Version, res.Leaf.Time.Format(time.RFC3339))
 	}
 	return ok, nil
+}
+
+// checkWithdrawn checks that the withdrawal of an item the site no longer
+// shows is recorded in the signed log.
+func (v *verifier) checkWithdrawn(ctx context.Context, key string, prev *translog.Checkpoint, ev *translog.Evidence, cur translog.Checkpoint, id int64, body []byte) (bool, error) {
+	var gone struct {
+		Log *struct {
+			Index int64 `json:"index"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(body, &gone); err != nil || gone.Log == nil {
+		v.say("MISMATCH: item %d is withdrawn but the site names no log record of the withdrawal.", id)
+		return false, nil
+	}
+	var err error
+	ev.Index = gone.Log.Index
+	if ev.Leaf, err = v.get(ctx, "/log/leaf/"+strconv.FormatInt(ev.Index, 10)); err != nil {
+		return false, fmt.Errorf("fetch leaf %d: %w", ev.Index, err)
+	}
+	proof, err := v.get(ctx, fmt.Sprintf("/log/proof/inclusion?index=%d&size=%d", ev.Index, cur.Size))
+	if err != nil {
+		return false, fmt.Errorf("fetch inclusion proof: %w", err)
+	}
+	if ev.Inclusion, err = translog.ParseProof(proof); err != nil {
+		v.say("MISMATCH: the inclusion proof is malformed: %v", err)
+		return false, nil
+	}
+	res, err := translog.Verify(key, prev, *ev)
+	if errors.Is(err, translog.ErrNotIncluded) || errors.Is(err, translog.ErrInvalidLeaf) {
+		v.say("MISMATCH: log entry %d is not in the signed log as served.", ev.Index)
+		return false, nil
+	}
+	if res.Leaf.ItemID != id || res.Leaf.Action != translog.ActionWithdraw {
+		v.say("MISMATCH: item %d is withdrawn, but log entry %d records %s of item %d.", id, ev.Index, res.Leaf.Action, res.Leaf.ItemID)
+		return false, nil
+	}
+	v.say("Item %d was withdrawn; the withdrawal (version %d, %s) is log entry %d, which is in the signed log.",
+		id, res.Leaf.Version, res.Leaf.Time.Format(time.RFC3339), ev.Index)
+	return true, nil
 }

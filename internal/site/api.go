@@ -46,10 +46,12 @@ type api struct {
 	APIConfig
 }
 
-// apiError is the body of every error answer.
+// apiError is the body of every error answer. Log, for a withdrawn item,
+// points to the leaf that records the withdrawal.
 type apiError struct {
 	Error  string            `json:"error"`
 	Fields map[string]string `json:"fields,omitempty"`
+	Log    *APILogRef        `json:"log,omitempty"`
 }
 
 func (a *api) wrap(fn func(http.ResponseWriter, *http.Request) error) http.Handler {
@@ -65,7 +67,7 @@ func (a *api) wrap(fn func(http.ResponseWriter, *http.Request) error) http.Handl
 		}
 		var gone *goneError
 		if errors.As(err, &gone) {
-			status, body.Error = http.StatusGone, "该信息已撤回"
+			status, body.Error, body.Log = http.StatusGone, "该信息已撤回", gone.log
 		}
 		if status >= 500 {
 			a.Log.LogAttrs(r.Context(), slog.LevelError, "api request", slog.String("request_id", web.RequestID(r)), slog.Any("err", err))
@@ -74,7 +76,10 @@ func (a *api) wrap(fn func(http.ResponseWriter, *http.Request) error) http.Handl
 	})
 }
 
-type goneError struct{ id int64 }
+type goneError struct {
+	id  int64
+	log *APILogRef
+}
 
 func (e *goneError) Error() string { return "item " + strconv.FormatInt(e.id, 10) + " withdrawn" }
 
@@ -273,7 +278,12 @@ func (a *api) item(w http.ResponseWriter, r *http.Request) error {
 		return apperr.ErrNotFound
 	}
 	if it.State == publish.StateWithdrawn {
-		return &goneError{id: id}
+		g := &goneError{id: id}
+		if leaves, err := a.Items.ItemLeaves(r.Context(), id); err == nil && len(leaves) > 0 {
+			last := leaves[len(leaves)-1]
+			g.log = &APILogRef{Index: last.Index, Leaf: "/log/leaf/" + strconv.FormatInt(last.Index, 10)}
+		}
+		return g
 	}
 	v, err := a.Items.ItemVersion(r.Context(), id, it.Live)
 	if err != nil {
