@@ -55,7 +55,7 @@ type ApplyAPIConfig struct {
 
 type applyAPI struct{ ApplyAPIConfig }
 
-// NewApplyAPI returns the application API:
+// NewApplyAPI returns the application API (described in api/apply.yaml):
 //
 //	GET  /api/v1/apply/captcha                        a text challenge for submitting
 //	POST /api/v1/apply/orgs/{code}/applications      submit (public; challenge required)
