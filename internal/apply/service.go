@@ -447,6 +447,9 @@ func (s *Service) RequestCorrection(ctx context.Context, actor account.Actor, id
 		if err := requireRunning(c); err != nil {
 			return nil, "", err
 		}
+		if c.Consulting {
+			return nil, "", apperr.Invalidf("on", "征求意见尚未结束，请先登记收到意见")
+		}
 		inv := &apperr.Invalid{}
 		checkDay(inv, "on", on, today, "告知日期")
 		if !on.IsZero() && on.Before(c.Start) {

@@ -354,6 +354,13 @@ func TestInvalidSteps(t *testing.T) {
 				_, err := w.svc.RequestCorrection(ctx, w.handler, a.ID, day("2026-03-02"), day("2026-03-10"), "")
 				return err
 			}, "note"},
+			{"no correction notice during a consultation", func() error {
+				if _, err := w.svc.StartConsultation(ctx, w.handler, a.ID, day("2026-03-02"), apply.PartyAgency, "征求某局意见"); err != nil {
+					return err
+				}
+				_, err := w.svc.RequestCorrection(ctx, w.handler, a.ID, day("2026-03-02"), day("2026-03-10"), "请说明")
+				return err
+			}, "on"},
 			{"online channel cannot be registered by staff", func() error {
 				y := *w.onlineApp()
 				_, _, err := w.svc.Register(ctx, w.handler, apply.Registration{Application: y, ReceivedOn: day("2026-03-02")})
