@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"gongkai/internal/apperr"
 	"gongkai/internal/interact"
 	"gongkai/internal/org"
+	"gongkai/internal/publish"
 	"gongkai/internal/workday"
 )
 
@@ -485,8 +487,25 @@ type consultShowPage struct {
 	Comments   []interact.Comment
 	CanManage  bool
 	CanApprove bool
-	In         string
+	In         url.Values
 	Errors     map[string]string
+	// ViaItems is set when the summary goes through the publishing
+	// workflow as an item; the form then asks for its catalog data.
+	ViaItems bool
+	Columns  []org.Column
+	Topics   []string
+	Genres   []string
+}
+
+// V returns what was typed into field of the summary form.
+func (p consultShowPage) V(field string) string {
+	if p.In == nil {
+		if field == "summary" {
+			return p.C.Summary
+		}
+		return ""
+	}
+	return p.In.Get(field)
 }
 
 func (h *handler) consultShowData(w http.ResponseWriter, r *http.Request, id int64) (consultShowPage, error) {
@@ -506,9 +525,24 @@ func (h *handler) consultShowData(w http.ResponseWriter, r *http.Request, id int
 	}
 	path := org.Path(orgs, c.OrgID)
 	p := consultShowPage{basePage: h.base(w, r, c.Title), C: c, Org: orgLabels(orgs)[c.OrgID], Phase: c.PhaseOf(today),
-		CanManage: act.HasAny(path, interact.ConsultRoles...), CanApprove: act.HasAny(path, interact.ApproveRoles...), In: c.Summary}
+		CanManage: act.HasAny(path, interact.ConsultRoles...), CanApprove: act.HasAny(path, interact.ApproveRoles...)}
 	if p.Comments, err = h.Interact.Reader.Comments(ctx, id, false); err != nil {
 		return consultShowPage{}, err
+	}
+	if h.Pub.Service != nil && h.Pub.Items != nil {
+		p.ViaItems, p.Genres = true, publish.Genres()
+		if p.Topics, err = h.Pub.Items.Topics(ctx); err != nil {
+			return consultShowPage{}, err
+		}
+		cols, err := h.Reader.Columns(ctx, c.OrgID)
+		if err != nil {
+			return consultShowPage{}, err
+		}
+		for _, col := range cols {
+			if col.Kind == org.ColumnList || col.Kind == org.ColumnTopic {
+				p.Columns = append(p.Columns, col)
+			}
+		}
 	}
 	return p, nil
 }
@@ -555,8 +589,13 @@ func (h *handler) consultAct(w http.ResponseWriter, r *http.Request) error {
 		err = svc.ModerateComment(ctx, act, cid, r.PathValue("action") == "show")
 		flash = "已审核意见"
 	case "summary":
-		_, err = svc.SubmitSummary(ctx, act, id, r.PostFormValue("summary"))
-		flash = "意见采纳情况已提交科室负责人审核"
+		if h.Pub.Service != nil {
+			err = h.summaryItem(r, id)
+			flash = "意见采纳情况已作为信息提交审核，经科室审核、保密审查并发布后在征集页面公开"
+		} else {
+			_, err = svc.SubmitSummary(ctx, act, id, r.PostFormValue("summary"), 0)
+			flash = "意见采纳情况已提交科室负责人审核"
+		}
 	case "approve":
 		_, err = svc.ApproveSummary(ctx, act, id)
 		flash = "意见采纳情况已发布"
@@ -568,7 +607,7 @@ func (h *handler) consultAct(w http.ResponseWriter, r *http.Request) error {
 		if perr != nil {
 			return perr
 		}
-		p.In, p.Errors = r.PostFormValue("summary"), inv.Fields
+		p.In, p.Errors = r.PostForm, inv.Fields
 		return h.tmpl.Render(w, http.StatusUnprocessableEntity, "interact/consult", p)
 	}
 	if err != nil {
@@ -576,6 +615,53 @@ func (h *handler) consultAct(w http.ResponseWriter, r *http.Request) error {
 	}
 	redirect(w, r, "/admin/consult/"+strconv.FormatInt(id, 10), flash)
 	return nil
+}
+
+// summaryItem sends a consultation's feedback summary through the
+// publishing workflow (issue 3): it creates an item in the chosen column
+// with the summary as its body, submits it for section review, and links
+// it to the consultation, which shows the summary once the item is
+// published. The checks of the consultation run first so that a refused
+// summary leaves no item behind; the two steps are separate transactions.
+func (h *handler) summaryItem(r *http.Request, id int64) error {
+	ctx, act := r.Context(), actor(r)
+	c, err := h.Interact.Service.ViewConsultation(ctx, act, id)
+	if err != nil {
+		return err
+	}
+	summary := strings.ReplaceAll(strings.TrimSpace(r.PostFormValue("summary")), "\r\n", "\n")
+	if err := c.CheckSummary(interact.Today(h.Now()), summary); err != nil {
+		return err
+	}
+	if err := interact.CheckReply(summary, interact.Sender{}, h.Now); err != nil {
+		if inv, ok := apperr.AsInvalid(err); ok {
+			return apperr.Invalidf("summary", "%s", inv.Fields["body"])
+		}
+		return err
+	}
+	o, err := h.Reader.Org(ctx, c.OrgID)
+	if err != nil {
+		return err
+	}
+	var body strings.Builder
+	for _, line := range strings.Split(summary, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			body.WriteString("<p>" + template.HTMLEscapeString(line) + "</p>")
+		}
+	}
+	today := interact.Today(h.Now()).String()
+	colID, _ := strconv.ParseInt(r.PostFormValue("column_id"), 10, 64)
+	d := publish.Draft{Title: "关于“" + c.Title + "”征求意见采纳情况的说明", Body: body.String(), ColumnID: colID, Issuer: o.Name,
+		Topic: r.PostFormValue("topic"), Genre: r.PostFormValue("genre"), WrittenDate: today, FormedDate: today, Disclosure: publish.DiscloseProactive}
+	it, err := h.Pub.Service.Create(ctx, act, c.OrgID, d)
+	if err != nil {
+		return err
+	}
+	if err := h.Pub.Service.Submit(ctx, act, it.ID); err != nil {
+		return err
+	}
+	_, err = h.Interact.Service.SubmitSummary(ctx, act, id, summary, it.ID)
+	return err
 }
 
 // commentOf reports whether comment cid belongs to consultation id.

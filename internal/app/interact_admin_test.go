@@ -236,13 +236,34 @@ func TestConsultationFromOpeningToPublishedSummary(t *testing.T) {
 		wantStatus(t, "summary before the end", office.post(admin+"/summary", url.Values{"summary": {"采纳"}}), http.StatusUnprocessableEntity)
 		e.at("2026-04-01")
 		office = sign.in("bangongshi")
-		wantStatus(t, "summary", office.post(admin+"/summary", url.Values{"summary": {"共收到意见1条，采纳1条：第十条写明临时救助审批时限为5个工作日。"}}), http.StatusSeeOther)
-		mustNotContain(t, "summary before approval", citizen.get("/interact/consult/"+cid).body, "采纳1条")
-		wantStatus(t, "publisher approves", office.post(admin+"/approve", nil), http.StatusForbidden)
+		// The summary goes through the publishing workflow as an item.
+		tzgg := e.column("42130021", "tzgg")
+		summary := url.Values{"summary": {"共收到意见1条，采纳1条：第十条写明临时救助审批时限为5个工作日。"}, "column_id": {itoa(tzgg.ID)},
+			"topic": {"民政、扶贫、救灾"}, "genre": {"其他"}}
+		wantStatus(t, "summary", office.post(admin+"/summary", summary), http.StatusSeeOther)
+		wantStatus(t, "summary twice", office.post(admin+"/summary", summary), http.StatusUnprocessableEntity)
+		c, err := e.app.DB.Consultation(t.Context(), mustAtoi(t, cid))
+		if err != nil || c.SummaryItemID == 0 {
+			t.Fatalf("consultation = %+v, %v; want a summary item", c, err)
+		}
+		mustContain(t, "staff consultation", office.get(admin).body, "/admin/items/"+itoa(c.SummaryItemID), "查看信息及审核进度")
+		mustNotContain(t, "summary under review", citizen.get("/interact/consult/"+cid).body, "采纳1条")
 		head := sign.in("kezhang")
-		wantStatus(t, "approve summary", head.post(admin+"/approve", nil), http.StatusSeeOther)
+		wantStatus(t, "approve outside the workflow", head.post(admin+"/approve", nil), http.StatusUnprocessableEntity)
+		ctx, pub := t.Context(), e.app.Publish
+		if err := pub.SectionApprove(ctx, e.actor("kezhang"), c.SummaryItemID); err != nil {
+			t.Fatal(err)
+		}
+		mustNotContain(t, "summary in confidentiality review", citizen.get("/interact/consult/"+cid).body, "采纳1条")
+		if err := pub.Approve(ctx, e.actor("baomi"), c.SummaryItemID); err != nil {
+			t.Fatal(err)
+		}
+		if err := pub.Publish(ctx, e.actor("bangongshi"), c.SummaryItemID); err != nil {
+			t.Fatal(err)
+		}
 		final := citizen.get("/interact/consult/" + cid)
-		mustContain(t, "published summary", final.body, "意见采纳情况", "采纳1条", "已结束", "1 条")
+		mustContain(t, "published summary", final.body, "意见采纳情况", "采纳1条", "已结束", "1 条", "/item/"+itoa(c.SummaryItemID))
+		mustContain(t, "summary item", citizen.get("/item/"+itoa(c.SummaryItemID)).body, "征求意见采纳情况的说明", "采纳1条")
 		mustNotContain(t, "closed consultation", final.body, "发表意见")
 	})
 }

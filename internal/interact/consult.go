@@ -24,8 +24,13 @@ type Consultation struct {
 
 	// The feedback summary: drafted by a publisher, approved by a section
 	// head before it shows.
-	Summary        string
-	SummaryState   SummaryState
+	Summary      string
+	SummaryState SummaryState
+	// SummaryItemID is the item through which the summary goes through
+	// the publishing workflow (internal/publish); 0 when the summary is
+	// approved in this package instead. With an item, the summary shows
+	// once the item is published.
+	SummaryItemID  int64
 	SummaryBy      string
 	SummaryAt      time.Time
 	ApprovedBy     string
@@ -77,6 +82,33 @@ func (c *Consultation) PhaseOf(today workday.Date) Phase {
 		return PhaseClosed
 	}
 	return PhaseOpen
+}
+
+// SummaryShown reports whether the summary is public: approved here, or
+// its item live on the site (itemLive, which the caller reads).
+func (c *Consultation) SummaryShown(itemLive bool) bool {
+	if c.SummaryItemID != 0 {
+		return c.SummaryState == SummarySubmitted && itemLive
+	}
+	return c.SummaryState == SummaryPublished
+}
+
+// CheckSummary checks that summary may be submitted for c on day today:
+// the period has ended, nothing is published yet, and the text is there.
+func (c *Consultation) CheckSummary(today workday.Date, summary string) error {
+	if c.PhaseOf(today) != PhaseClosed {
+		return apperr.Invalidf("summary", "征集期结束（%s）后才能发布意见采纳情况", c.EndOn)
+	}
+	if c.SummaryState == SummaryPublished || c.SummaryItemID != 0 {
+		return apperr.Invalidf("summary", "意见采纳情况已提交或已发布")
+	}
+	switch {
+	case summary == "":
+		return apperr.Invalidf("summary", "请填写意见采纳情况：采纳了哪些意见，未采纳的理由")
+	case utf8.RuneCountInString(summary) > 20000:
+		return apperr.Invalidf("summary", "不能超过20000字")
+	}
+	return nil
 }
 
 // Normalize trims the consultation's text fields.

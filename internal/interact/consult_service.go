@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gongkai/internal/account"
 	"gongkai/internal/apperr"
@@ -141,22 +140,16 @@ func (s *Service) ModerateComment(ctx context.Context, actor account.Actor, comm
 	})
 }
 
-// SubmitSummary stores the feedback summary (what was adopted and why)
-// for the section head's approval; only after the period has ended.
-func (s *Service) SubmitSummary(ctx context.Context, actor account.Actor, id int64, summary string) (*Consultation, error) {
+// SubmitSummary stores the feedback summary (what was adopted and why),
+// only after the period has ended. With itemID 0 it awaits a section
+// head's approval here (ApproveSummary); otherwise itemID is the item that
+// carries it through the publishing workflow, and it shows once that item
+// is published.
+func (s *Service) SubmitSummary(ctx context.Context, actor account.Actor, id int64, summary string, itemID int64) (*Consultation, error) {
 	summary = strings.ReplaceAll(strings.TrimSpace(summary), "\r\n", "\n")
 	return s.consultStep(ctx, actor, id, ConsultRoles, audit.ActConsultSummary, func(tx Tx, c *Consultation, now time.Time) (string, error) {
-		if c.PhaseOf(Today(now)) != PhaseClosed {
-			return "", apperr.Invalidf("summary", "征集期结束（%s）后才能发布意见采纳情况", c.EndOn)
-		}
-		if c.SummaryState == SummaryPublished {
-			return "", apperr.Invalidf("summary", "意见采纳情况已发布")
-		}
-		switch {
-		case summary == "":
-			return "", apperr.Invalidf("summary", "请填写意见采纳情况：采纳了哪些意见，未采纳的理由")
-		case utf8.RuneCountInString(summary) > 20000:
-			return "", apperr.Invalidf("summary", "不能超过20000字")
+		if err := c.CheckSummary(Today(now), summary); err != nil {
+			return "", err
 		}
 		if err := CheckReply(summary, Sender{}, s.cfg.Now); err != nil {
 			if inv, ok := apperr.AsInvalid(err); ok {
@@ -164,8 +157,11 @@ func (s *Service) SubmitSummary(ctx context.Context, actor account.Actor, id int
 			}
 			return "", err
 		}
-		c.Summary, c.SummaryState, c.SummaryBy, c.SummaryAt = summary, SummarySubmitted, actor.Name, now
+		c.Summary, c.SummaryState, c.SummaryBy, c.SummaryAt, c.SummaryItemID = summary, SummarySubmitted, actor.Name, now, itemID
 		c.ApprovedBy, c.ApprovedAt = "", time.Time{}
+		if itemID != 0 {
+			return fmt.Sprintf("提交意见采纳情况，经信息发布审核流程发布（信息 %d）", itemID), nil
+		}
 		return "提交意见采纳情况待审核", nil
 	})
 }
@@ -176,6 +172,9 @@ func (s *Service) ApproveSummary(ctx context.Context, actor account.Actor, id in
 	return s.consultStep(ctx, actor, id, ApproveRoles, audit.ActConsultApprove, func(tx Tx, c *Consultation, now time.Time) (string, error) {
 		if c.SummaryState != SummarySubmitted {
 			return "", apperr.Invalidf("", "没有待审核的意见采纳情况")
+		}
+		if c.SummaryItemID != 0 {
+			return "", apperr.Invalidf("", "意见采纳情况正在信息发布审核流程中，发布后自动公开")
 		}
 		if c.SummaryBy == actor.Name && !actor.System {
 			return "", fmt.Errorf("approve own summary: %w", apperr.ErrForbidden)

@@ -341,14 +341,14 @@ func TestConsultationToPublishedSummary(t *testing.T) {
 		if len(shown) != 1 || strings.Contains(shown[0].PublicBody, "13800001111") || shown[0].PublicName != "李*" {
 			t.Errorf("shown comment = %+v", shown)
 		}
-		if _, err := w.svc.SubmitSummary(ctx, w.act("mzj.office"), c.ID, "采纳"); err == nil {
+		if _, err := w.svc.SubmitSummary(ctx, w.act("mzj.office"), c.ID, "采纳", 0); err == nil {
 			t.Error("summary accepted before the end")
 		}
 		w.at("2026-03-17")
 		if err := w.svc.AddComment(ctx, c.ID, &interact.Comment{Sender: cm.Sender, Body: "迟到的意见"}, "203.0.113.9"); err == nil {
 			t.Error("comment accepted after the end")
 		}
-		must(w.svc.SubmitSummary(ctx, w.act("mzj.office"), c.ID, "共收到意见1条，采纳1条：第五条增加对残疾人的照顾。"))
+		must(w.svc.SubmitSummary(ctx, w.act("mzj.office"), c.ID, "共收到意见1条，采纳1条：第五条增加对残疾人的照顾。", 0))
 		if _, err := w.svc.ApproveSummary(ctx, w.act("mzj.office"), c.ID); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("publisher approves summary: %v", err)
 		}

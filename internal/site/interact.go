@@ -35,6 +35,9 @@ type InteractReader interface {
 	Consultations(ctx context.Context, orgIDs []int64) ([]interact.Consultation, error)
 	Consultation(ctx context.Context, id int64) (*interact.Consultation, error)
 	Comments(ctx context.Context, consultationID int64, shownOnly bool) ([]interact.Comment, error)
+	// ItemLive reports whether a published item (a consultation's
+	// feedback summary) is on the site.
+	ItemLive(ctx context.Context, id int64) (bool, error)
 }
 
 // InteractConfig holds what the public interaction pages (公众互动) need.
@@ -431,16 +434,18 @@ func (h *handler) consultList(w http.ResponseWriter, r *http.Request) error {
 
 type consultPage struct {
 	page
-	C        *interact.Consultation
-	Phase    interact.Phase
-	Draft    []string
-	Summary  []string
-	Comments []interact.Comment
-	In       interact.Comment
-	Errors   map[string]string
-	Question string
-	Token    string
-	Sent     bool
+	C       *interact.Consultation
+	Phase   interact.Phase
+	Draft   []string
+	Summary []string
+	// SummaryURL is the published item carrying the summary, if any.
+	SummaryURL string
+	Comments   []interact.Comment
+	In         interact.Comment
+	Errors     map[string]string
+	Question   string
+	Token      string
+	Sent       bool
 }
 
 func (h *handler) renderConsult(w http.ResponseWriter, r *http.Request, status int, p consultPage) error {
@@ -468,8 +473,17 @@ func (h *handler) renderConsult(w http.ResponseWriter, r *http.Request, status i
 	p.Crumbs = []crumb{{Name: "首页", URL: p.Home()}, {Name: "公众互动", URL: p.Base + "/interact/"}, {Name: "意见征集", URL: p.Base + "/interact/consult/"}, {Name: c.Title}}
 	p.C, p.Phase = c, c.PhaseOf(today)
 	p.Draft = strings.Split(c.Draft, "\n")
-	if c.SummaryState == interact.SummaryPublished {
+	live := false
+	if c.SummaryItemID != 0 {
+		if live, err = h.Interact.Reader.ItemLive(ctx, c.SummaryItemID); err != nil {
+			return err
+		}
+	}
+	if c.SummaryShown(live) {
 		p.Summary = strings.Split(c.Summary, "\n")
+		if live {
+			p.SummaryURL = p.Base + "/item/" + strconv.FormatInt(c.SummaryItemID, 10)
+		}
 	}
 	if p.Phase == interact.PhaseOpen {
 		ch := h.Interact.Captcha.New()

@@ -308,13 +308,13 @@ func (tx *Tx) SaveInteractSettings(ctx context.Context, s interact.Settings) err
 }
 
 const consultationCols = `id, org_id, title, draft, link_url, start_on, end_on, summary, summary_state, summary_by, summary_at, approved_by, approved_at,
-	created_by, created_at, updated_at,
+	summary_item_id, created_by, created_at, updated_at,
 	(SELECT COUNT(*) FROM interact_comments k WHERE k.consultation_id = interact_consultations.id AND k.state = 'shown'),
 	(SELECT COUNT(*) FROM interact_comments k WHERE k.consultation_id = interact_consultations.id AND k.state = 'pending')`
 
 func scanConsultation(sc interface{ Scan(...any) error }, c *interact.Consultation) error {
 	return sc.Scan(&c.ID, &c.OrgID, &c.Title, &c.Draft, &c.LinkURL, dayCol{&c.StartOn}, dayCol{&c.EndOn}, &c.Summary, &c.SummaryState, &c.SummaryBy,
-		timeCol{&c.SummaryAt}, &c.ApprovedBy, timeCol{&c.ApprovedAt}, &c.CreatedBy, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt}, &c.Comments, &c.PendingReviews)
+		timeCol{&c.SummaryAt}, &c.ApprovedBy, timeCol{&c.ApprovedAt}, idCol{&c.SummaryItemID}, &c.CreatedBy, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt}, &c.Comments, &c.PendingReviews)
 }
 
 // Consultation returns the consultation with id.
@@ -366,9 +366,10 @@ func (tx *Tx) SaveConsultation(ctx context.Context, c *interact.Consultation) er
 	if c.ID == 0 {
 		c.CreatedAt = tx.now
 		id, err := tx.insert(ctx, `INSERT INTO interact_consultations (org_id, title, draft, link_url, start_on, end_on, summary, summary_state,
-			summary_by, summary_at, approved_by, approved_at, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			summary_by, summary_at, approved_by, approved_at, summary_item_id, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.OrgID, c.Title, c.Draft, c.LinkURL, day(c.StartOn), day(c.EndOn), c.Summary, c.SummaryState, c.SummaryBy, tx.nt(c.SummaryAt),
-			c.ApprovedBy, tx.nt(c.ApprovedAt), c.CreatedBy, tx.t(c.CreatedAt), tx.t(c.UpdatedAt))
+			c.ApprovedBy, tx.nt(c.ApprovedAt), nullID(c.SummaryItemID), c.CreatedBy, tx.t(c.CreatedAt), tx.t(c.UpdatedAt))
 		if err != nil {
 			return fmt.Errorf("insert consultation: %w", err)
 		}
@@ -376,9 +377,9 @@ func (tx *Tx) SaveConsultation(ctx context.Context, c *interact.Consultation) er
 		return nil
 	}
 	_, err := tx.exec(ctx, `UPDATE interact_consultations SET title = ?, draft = ?, link_url = ?, start_on = ?, end_on = ?, summary = ?, summary_state = ?,
-		summary_by = ?, summary_at = ?, approved_by = ?, approved_at = ?, updated_at = ? WHERE id = ?`,
+		summary_by = ?, summary_at = ?, approved_by = ?, approved_at = ?, summary_item_id = ?, updated_at = ? WHERE id = ?`,
 		c.Title, c.Draft, c.LinkURL, day(c.StartOn), day(c.EndOn), c.Summary, c.SummaryState, c.SummaryBy, tx.nt(c.SummaryAt), c.ApprovedBy,
-		tx.nt(c.ApprovedAt), tx.t(c.UpdatedAt), c.ID)
+		tx.nt(c.ApprovedAt), nullID(c.SummaryItemID), tx.t(c.UpdatedAt), c.ID)
 	if err != nil {
 		return fmt.Errorf("update consultation %d: %w", c.ID, err)
 	}
@@ -500,6 +501,23 @@ func (db *DB) Consultation(ctx context.Context, id int64) (out *interact.Consult
 func (db *DB) Comments(ctx context.Context, consultationID int64, shownOnly bool) (out []interact.Comment, err error) {
 	err = db.View(ctx, func(tx *Tx) error { out, err = tx.Comments(ctx, consultationID, shownOnly); return err })
 	return out, err
+}
+
+// ItemLive reports whether item id is on the public site: it has a live
+// version and is not withdrawn.
+func (db *DB) ItemLive(ctx context.Context, id int64) (bool, error) {
+	var live int
+	var state string
+	err := db.View(ctx, func(tx *Tx) error {
+		return tx.queryRow(ctx, `SELECT live_version, state FROM items WHERE id = ?`, id).Scan(&live, &state)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("select item %d: %w", id, err)
+	}
+	return live > 0 && state != "withdrawn", nil
 }
 
 // InteractStats returns the statistics of the messages of orgIDs (nil:

@@ -94,6 +94,7 @@ CREATE TABLE interact_consultations (
 	summary_at    TIMESTAMPTZ,
 	approved_by   TEXT    NOT NULL DEFAULT '',
 	approved_at   TIMESTAMPTZ,
+	summary_item_id BIGINT REFERENCES items (id),
 	created_by    TEXT    NOT NULL DEFAULT '',
 	created_at    TIMESTAMPTZ    NOT NULL,
 	updated_at    TIMESTAMPTZ    NOT NULL

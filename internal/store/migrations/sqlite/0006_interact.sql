@@ -94,6 +94,7 @@ CREATE TABLE interact_consultations (
 	summary_at    TEXT,
 	approved_by   TEXT    NOT NULL DEFAULT '',
 	approved_at   TEXT,
+	summary_item_id INTEGER REFERENCES items (id),
 	created_by    TEXT    NOT NULL DEFAULT '',
 	created_at    TEXT    NOT NULL,
 	updated_at    TEXT    NOT NULL
