@@ -49,6 +49,7 @@ type Config struct {
 	Pub           PublishConfig    // items, reviews and attachments (issue 3)
 	Apply         ApplyConfig      // disclosure on application (issue 5)
 	Interact      InteractConfig   // public interaction and consultations (issue 7)
+	Report        ReportConfig     // annual report and statistics (issue 8)
 }
 
 type handler struct {

@@ -88,6 +88,9 @@ func (h *handler) routes(mux *http.ServeMux) {
 	// Public interaction: inbox, handling, settings, consultations (admin/interact.go).
 	h.interactRoutes(mux)
 
+	// Annual report and statistics (admin/report.go).
+	h.reportRoutes(mux)
+
 	// Audit trail.
 	mux.Handle("GET /admin/audit", h.page(stageFull, h.auditList))
 
