@@ -22,7 +22,7 @@ type itemSpec struct {
 	also    []string
 	draft   publish.Draft
 	repeal  string // date: repealed after publishing
-	update  string // body of a public update, with change note updateNote
+	update  string // body of a public update, with change note note
 	note    string
 	pending bool // left waiting for confidentiality review, to fill the queue
 }
@@ -44,7 +44,7 @@ func itemSpecs(today time.Time) []itemSpec {
 		{column: "tzgg", draft: base("关于开展2026年社会救助政策宣传月活动的通知", "通知", "民政、扶贫、救灾", "随民办〔2026〕3号",
 			"<p>各县（市、区）民政局，局属各单位：</p><p>为进一步提高社会救助政策知晓率，定于3月在全市开展社会救助政策宣传月活动。</p><ol><li>宣传最低生活保障、特困人员救助供养政策；</li><li>公布各地社会救助服务热线；</li><li>走访困难群众，现场受理救助申请。</li></ol><p>（演示数据）</p>", 5),
 			update: "<p>各县（市、区）民政局，局属各单位：</p><p>为进一步提高社会救助政策知晓率，定于3月在全市开展社会救助政策宣传月活动，活动时间延长至4月15日。</p><ol><li>宣传最低生活保障、特困人员救助供养政策；</li><li>公布各地社会救助服务热线；</li><li>走访困难群众，现场受理救助申请。</li></ol><p>（演示数据）</p>",
-			note: "活动时间延长至4月15日"},
+			note:   "活动时间延长至4月15日"},
 		{column: "tzgg", draft: base("随州市民政局关于公布2025年度养老机构等级评定结果的公告", "公告", "民政、扶贫、救灾", "",
 			"<p>根据《养老机构等级划分与评定》国家标准，经组织评定，现将结果公告如下：随州市社会福利院为四级养老机构。</p><p>公示期内如有异议，请向市民政局养老服务科反映。</p><p>（演示数据）</p>", 3)},
 		{column: "bszn", draft: base("内地居民结婚登记办事指南", "办事指南", "民政、扶贫、救灾", "",
