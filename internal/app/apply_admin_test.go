@@ -126,7 +126,8 @@ func TestApplicationEndToEnd(t *testing.T) {
 		tr := e.browser().post("/apply/track", url.Values{"no": {no}, "code": {code}})
 		body := html.UnescapeString(tr.body)
 		mustContain(t, "tracking page", body, "已办结", "告知补正", "收到补正后的申请", "征求意见", "延长答复期限", "部分公开", "行政复议")
-		mustNotContain(t, "tracking page", body, applicantName, applicantPhone, applicantID, "oym@example.cn", "征求某养老机构意见")
+		mustContain(t, "tracking page", body, "查看答复期限如何计算", "第三十三条")
+		mustNotContain(t, "tracking page", body, applicantName, applicantPhone, applicantID, "oym@example.cn", "征求某养老机构意见", "lingdao", "yishenqing")
 	})
 }
 

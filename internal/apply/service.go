@@ -788,7 +788,12 @@ func (s *Service) Track(ctx context.Context, trackingNo, code string) (*Applicat
 		if err != nil {
 			return err
 		}
-		c = Compute(cal, a.Channel, a.Events, Today(s.cfg.Now()))
+		// The public explanation names no staff.
+		evs := slices.Clone(a.Events)
+		for i := range evs {
+			evs[i].ActorName = ""
+		}
+		c = Compute(cal, a.Channel, evs, Today(s.cfg.Now()))
 		return nil
 	})
 	if err != nil {
