@@ -48,8 +48,6 @@ type App struct {
 	// Jobs runs background work; features register their handlers and
 	// periodic jobs on it in New. Serve runs it.
 	Jobs *job.Runner
-	// Pages caches rendered public pages; WatchCache keeps it current.
-	Pages *site.PageCache
 	// Apply handles disclosure on application (issue 5; app/apply.go).
 	Apply   *apply.Service
 	captcha *captcha.Service
@@ -141,12 +139,8 @@ func (a *App) buildHandler(now func() time.Time) error {
 	if err != nil {
 		return err
 	}
-	a.Pages = site.NewPageCache(64<<20, a.DB.Writes)
-	if gen, err := a.DB.CacheGeneration(context.Background()); err == nil {
-		a.Pages.SetGeneration(gen)
-	}
 	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite(),
-		Interact: a.interactSite(now), Search: a.DB, Catalog: a.DB, Cache: a.Pages})
+		Interact: a.interactSite(now), Search: a.DB, Catalog: a.DB})
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}
@@ -224,7 +218,6 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go a.WatchCache(ctx)
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	jobsDone := make(chan struct{})
@@ -255,17 +248,6 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
-}
-
-// WatchCache keeps the page cache's view of the database generation
-// current until ctx ends: at once on PostgreSQL notifications from other
-// nodes, and by polling every half second (SQLite, or a lost connection).
-func (a *App) WatchCache(ctx context.Context) {
-	a.DB.WatchCache(ctx, 500*time.Millisecond, func() {
-		if gen, err := a.DB.CacheGeneration(ctx); err == nil {
-			a.Pages.SetGeneration(gen)
-		}
-	})
 }
 
 // Close closes the database.
