@@ -36,6 +36,7 @@ type InteractConfig struct {
 func (h *handler) interactRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/interact", h.page(stageFull, h.interactInbox))
 	mux.Handle("GET /admin/interact/settings", h.page(stageFull, h.interactSettings))
+	mux.Handle("GET /admin/interact/stats", h.page(stageFull, h.interactStats))
 	mux.Handle("POST /admin/interact/settings", h.page(stageFull, h.interactSettingsSave))
 	mux.Handle("GET /admin/interact/{id}", h.page(stageFull, h.interactShow))
 	mux.Handle("POST /admin/interact/{id}/{action}", h.page(stageFull, h.interactAct))
@@ -289,6 +290,69 @@ func (h *handler) interactAct(w http.ResponseWriter, r *http.Request) error {
 	}
 	redirect(w, r, to, flash)
 	return nil
+}
+
+// Statistics.
+
+type statsRow struct {
+	Label string
+	F     interact.Figures
+}
+
+type interactStatsPage struct {
+	basePage
+	Year    int
+	Total   interact.Figures
+	Months  []statsRow
+	Orgs    []statsRow
+	Kinds   []statsRow
+	Levels  []interact.Level
+	Entries []interact.Kind
+}
+
+// interactStats shows the year's figures of the orgs the actor may read,
+// as the annual report and the dashboard use them.
+func (h *handler) interactStats(w http.ResponseWriter, r *http.Request) error {
+	if err := h.interactOn(); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	orgs, err := h.Reader.Orgs(ctx)
+	if err != nil {
+		return err
+	}
+	scope := org.Scope(orgs, actor(r), interact.ViewRoles...)
+	if len(scope) == 0 {
+		return fmt.Errorf("interaction statistics: %w", apperr.ErrForbidden)
+	}
+	cal, today, err := h.Interact.Service.CalendarNow(ctx)
+	if err != nil {
+		return err
+	}
+	year := today.Year()
+	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 2000 && y <= 2100 {
+		year = y
+	}
+	from, to := workday.NewDate(year, 1, 1), workday.NewDate(year, 12, 31)
+	msgs, err := h.Interact.Reader.Messages(ctx, interact.Filter{OrgIDs: scope, From: from, To: to})
+	if err != nil {
+		return err
+	}
+	st := interact.Summarize(cal, msgs, today)
+	p := interactStatsPage{basePage: h.base(w, r, fmt.Sprintf("%d年公众互动统计", year)), Year: year, Total: st.Total,
+		Levels: interact.Levels(), Entries: interact.Kinds()}
+	for _, m := range st.Months() {
+		p.Months = append(p.Months, statsRow{Label: m, F: st.ByMonth[m]})
+	}
+	for _, o := range orgs {
+		if f, ok := st.ByOrg[o.ID]; ok {
+			p.Orgs = append(p.Orgs, statsRow{Label: o.Name, F: f})
+		}
+	}
+	for _, k := range interact.Kinds() {
+		p.Kinds = append(p.Kinds, statsRow{Label: k.Label(), F: interact.Figures{Received: st.Total.ByKind[k]}})
+	}
+	return h.tmpl.Render(w, http.StatusOK, "interact/stats", p)
 }
 
 // Settings.

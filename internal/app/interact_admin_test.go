@@ -327,6 +327,7 @@ func visitInteractPages(t *testing.T, e *env, pub *browser, msgID, consultID int
 		{"interact/inbox", head, "/admin/interact?all=1"},
 		{"interact/show", head, "/admin/interact/" + itoa(msgID)},
 		{"interact/settings", leader, "/admin/interact/settings"},
+		{"interact/stats", head, "/admin/interact/stats"},
 		{"interact/consults", head, "/admin/consult"},
 		{"interact/consult", head, "/admin/consult/" + itoa(consultID)},
 		{"interact/consult_new", pub, "/admin/consult/new"},
@@ -361,5 +362,7 @@ func TestDemoInteract(t *testing.T) {
 		head.loginFull("kezhang")
 		inbox := head.get("/admin/interact")
 		mustContain(t, "inbox", inbox.body, "已超期", "答复待审核", "社会组织年检时间")
+		stats := head.get("/admin/interact/stats")
+		mustContain(t, "statistics", stats.body, "2026年公众互动统计", "随州市民政局", "<td>6</td>")
 	})
 }
