@@ -506,5 +506,15 @@ func TestCases(t *testing.T) {
 		if err != nil || len(cs) != 1 || cs[0].Result != apply.ResultUpheld || cs[0].DecidedOn.String() != "2026-03-02" {
 			t.Errorf("cases = %+v, %v", cs, err)
 		}
+		all, err := w.db.ApplyCasesOf(ctx, []int64{w.bureau.ID})
+		if err != nil || len(all) != 1 {
+			t.Fatalf("ApplyCasesOf = %v, %v", all, err)
+		}
+		if tb := apply.Tally4(all, 2026); tb.Reconsideration != (apply.CaseCounts{1, 0, 0, 0, 1}) {
+			t.Errorf("Tally4 = %+v", tb)
+		}
+		if other, _ := w.db.ApplyCasesOf(ctx, []int64{w.other.ID}); len(other) != 0 {
+			t.Errorf("the other bureau has %d cases", len(other))
+		}
 	})
 }

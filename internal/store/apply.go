@@ -570,6 +570,34 @@ func (db *DB) ApplicationRecords(ctx context.Context, id int64) (ns []apply.Noti
 	return ns, ds, as, cs, err
 }
 
+// ApplyCasesOf returns the reconsideration and litigation cases of orgIDs,
+// for the annual report's table 四 (apply.Tally4).
+func (db *DB) ApplyCasesOf(ctx context.Context, orgIDs []int64) (out []apply.Case, err error) {
+	if len(orgIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(orgIDs))
+	for i, id := range orgIDs {
+		args[i] = id
+	}
+	err = db.View(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx, `SELECT `+caseCols+` FROM apply_cases WHERE org_id IN (`+placeholders(len(args))+`) ORDER BY filed_on, id`, args...)
+		if err != nil {
+			return fmt.Errorf("select cases: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c apply.Case
+			if err := scanCase(rows, &c); err != nil {
+				return fmt.Errorf("scan case: %w", err)
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
 // ApplyNotifications returns the newest deadline warnings for userID and
 // the offices of orgIDs.
 func (db *DB) ApplyNotifications(ctx context.Context, orgIDs []int64, userID int64, limit int) (out []apply.Notification, err error) {
