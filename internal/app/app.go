@@ -48,6 +48,8 @@ type App struct {
 	// Jobs runs background work; features register their handlers and
 	// periodic jobs on it in New. Serve runs it.
 	Jobs *job.Runner
+	// Pages caches rendered public pages; WatchCache keeps it current.
+	Pages *site.PageCache
 	// Apply handles disclosure on application (issue 5; app/apply.go).
 	Apply   *apply.Service
 	captcha *captcha.Service
@@ -139,8 +141,12 @@ func (a *App) buildHandler(now func() time.Time) error {
 	if err != nil {
 		return err
 	}
+	a.Pages = site.NewPageCache(64<<20, a.DB.Writes)
+	if gen, err := a.DB.CacheGeneration(context.Background()); err == nil {
+		a.Pages.SetGeneration(gen)
+	}
 	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite(),
-		Interact: a.interactSite(now), Search: a.DB, Catalog: a.DB})
+		Interact: a.interactSite(now), Search: a.DB, Catalog: a.DB, Cache: a.Pages})
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}
@@ -162,6 +168,8 @@ func (a *App) buildHandler(now func() time.Time) error {
 	}
 	// Disclosure on application: JSON API (app/apply.go).
 	mux.Handle("/api/v1/apply/", a.applyAPI(now))
+	// Annual report: JSON API of final reports (app/report.go).
+	mux.Handle("GET /api/v1/orgs/{code}/annual-report/{year}", site.NewReportAPI(a.Log, a.DB))
 	mux.Handle("/admin/", adminH)
 	mux.Handle("/admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
 	mux.Handle("/", siteH)
@@ -218,6 +226,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go a.WatchCache(ctx)
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	jobsDone := make(chan struct{})
@@ -248,6 +257,17 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// WatchCache keeps the page cache's view of the database generation
+// current until ctx ends: at once on PostgreSQL notifications from other
+// nodes, and by polling every half second (SQLite, or a lost connection).
+func (a *App) WatchCache(ctx context.Context) {
+	a.DB.WatchCache(ctx, 500*time.Millisecond, func() {
+		if gen, err := a.DB.CacheGeneration(ctx); err == nil {
+			a.Pages.SetGeneration(gen)
+		}
+	})
 }
 
 // Close closes the database.

@@ -53,6 +53,8 @@ type Config struct {
 	// Catalog serves the disclosure catalog, feeds and sitemaps
 	// (site/catalog.go); nil turns the catalog off.
 	Catalog CatalogSource
+	// Cache keeps rendered pages (site/cache.go); nil renders every time.
+	Cache *PageCache
 	// SearchLimit limits searches per client address; nil gives a default.
 	SearchLimit *web.RateLimiter
 }
@@ -158,6 +160,14 @@ func resolve(orgs []org.Org, host, path string) (*org.Org, string) {
 // converting the Simplified page, and otherwise resolves the org and
 // dispatches the rest of the path.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.Cache != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		h.serveCached(w, r, h.serveVariant)
+		return
+	}
+	h.serveVariant(w, r)
+}
+
+func (h *handler) serveVariant(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	if p == HantPrefix || strings.HasPrefix(p, HantPrefix+"/") {
 		h.serveHant(w, r)

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -41,8 +42,14 @@ type DB struct {
 	read    *sql.DB // never nil after Open
 	write   *sql.DB // never nil after Open; == read on PostgreSQL
 	path    string  // SQLite file, for diagnostics and backups
+	url     string  // PostgreSQL URL, for LISTEN connections; a secret
 	now     func() time.Time
+	writes  atomic.Int64 // committed write transactions, for in-process cache checks
 }
+
+// Writes counts the write transactions this DB value has committed. The
+// page cache compares it to notice this process's own writes at once.
+func (db *DB) Writes() int64 { return db.writes.Load() }
 
 // Options configure Open.
 type Options struct {
@@ -116,7 +123,7 @@ func openPostgres(ctx context.Context, rawURL string, now func() time.Time) (*DB
 	pool.SetMaxOpenConns(20)
 	pool.SetMaxIdleConns(10)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{dialect: Postgres, read: pool, write: pool, now: now}
+	db := &DB{dialect: Postgres, read: pool, write: pool, now: now, url: rawURL}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.Ping(pctx); err != nil {
@@ -178,15 +185,15 @@ type Tx struct {
 
 // View runs fn in a read-only transaction.
 func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.read, &sql.TxOptions{ReadOnly: db.dialect == Postgres}, fn)
+	return db.run(ctx, db.read, &sql.TxOptions{ReadOnly: db.dialect == Postgres}, false, fn)
 }
 
 // Update runs fn in a write transaction and commits if fn returns nil.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.write, nil, fn)
+	return db.run(ctx, db.write, nil, true, fn)
 }
 
-func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) error {
+func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, write bool, fn func(*Tx) error) error {
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
@@ -200,6 +207,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", mapErr(db.dialect, err))
+	}
+	if write {
+		db.writes.Add(1)
 	}
 	return nil
 }

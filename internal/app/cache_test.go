@@ -1,0 +1,121 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"gongkai/internal/account"
+	"gongkai/internal/app"
+	"gongkai/internal/config"
+	"gongkai/internal/store/storetest"
+)
+
+func TestPageCacheETagGzipAndInvalidation(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		b := e.browser()
+		first := b.get("/col/jgzn/")
+		etag := first.header.Get("ETag")
+		if first.status != 200 || etag == "" || first.header.Get("Cache-Control") != "no-cache" {
+			t.Fatalf("first GET = %d, ETag %q, Cache-Control %q", first.status, etag, first.header.Get("Cache-Control"))
+		}
+		if e.app.Pages.Len() == 0 {
+			t.Fatal("page not cached")
+		}
+		req, _ := http.NewRequest("GET", e.srv.URL+"/col/jgzn/", nil)
+		req.Header.Set("If-None-Match", etag)
+		if r := b.do(req); r.status != http.StatusNotModified {
+			t.Errorf("revalidation = %d, want 304", r.status)
+		}
+		// Go's client asks for gzip and unpacks it itself unless the request
+		// names the encoding; name it to see the raw answer.
+		req, _ = http.NewRequest("GET", e.srv.URL+"/col/jgzn/", nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		if r := b.do(req); r.header.Get("Content-Encoding") != "gzip" || !strings.HasPrefix(r.body, "\x1f\x8b") {
+			t.Errorf("gzip answer: Content-Encoding %q", r.header.Get("Content-Encoding"))
+		}
+		// A change to what the page shows is visible at once.
+		c := e.column("42130021", "jgzn")
+		c.Name = "机构职能（新）"
+		if err := e.app.Orgs.UpdateColumn(t.Context(), account.System("test"), c); err != nil {
+			t.Fatal(err)
+		}
+		r := b.get("/col/jgzn/")
+		mustContain(t, "page after the change", r.body, "机构职能（新）")
+		if r.header.Get("ETag") == etag {
+			t.Error("ETag unchanged after the page changed")
+		}
+		// Forms are never cached: their challenge differs on every request.
+		b.get("/apply")
+		if r := b.get("/apply"); r.header.Get("ETag") != "" {
+			t.Error("the application form was served from the cache")
+		}
+		// The elderly mode and the script have pages of their own.
+		b.get("/elder?on=1&back=/")
+		mustContain(t, "elder page", b.get("/col/jgzn/").body, `class="elder"`)
+		mustContain(t, "Traditional page", b.get("/zh-hant/col/jgzn/").body, "機構職能（新）")
+	})
+}
+
+// TestTwoNodesOnOnePostgres runs two servers on one database: a change
+// made through one is served by the other within a second, through
+// PostgreSQL's LISTEN/NOTIFY.
+func TestTwoNodesOnOnePostgres(t *testing.T) {
+	u := storetest.PostgresURL(t)
+	schemaURL := storetest.CreateSchema(t, u)
+	e := newEnv(t, config.Config{DatabaseURL: schemaURL})
+	nodeB, err := app.New(t.Context(), config.Config{DatabaseURL: schemaURL, Addr: "127.0.0.1:0"}, app.Options{HashParams: account.TestHashParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nodeB.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go nodeB.WatchCache(ctx)
+	get := func() string {
+		rr := httpGetHandler(t, nodeB.Handler, "/col/jgzn/")
+		return rr
+	}
+	if !strings.Contains(get(), "机构职能") {
+		t.Fatal("node B does not serve the page")
+	}
+	if nodeB.Pages.Len() == 0 {
+		t.Fatal("node B did not cache the page")
+	}
+	c := e.column("42130021", "jgzn")
+	c.Name = "机构职能（节点A修改）"
+	if err := e.app.Orgs.UpdateColumn(t.Context(), account.System("test"), c); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Second)
+	for {
+		if strings.Contains(get(), "机构职能（节点A修改）") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("node B still serves the old page a second after node A's change")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func httpGetHandler(t *testing.T, h http.Handler, path string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "http://127.0.0.1"+path, nil)
+	req.RemoteAddr = "127.0.0.1:1234"
+	rec := &recorder{header: http.Header{}}
+	h.ServeHTTP(rec, req)
+	return rec.body.String()
+}
+
+type recorder struct {
+	header http.Header
+	status int
+	body   strings.Builder
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) WriteHeader(s int)           { r.status = s }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }

@@ -1,0 +1,175 @@
+package site
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// PageCache keeps rendered public pages in memory, per language variant
+// and reading mode, until what they show changes. A page is valid while
+// the database's cache generation (bumped by triggers when an org, a
+// column or a public item changes; see store.WatchCache) and this
+// process's count of committed writes are what they were when it was
+// rendered. Entries carry an ETag and a gzip copy. Safe for concurrent use.
+type PageCache struct {
+	writes func() int64 // committed writes of this process
+	gen    atomic.Int64 // the database's generation as last seen
+	max    int
+
+	mu      sync.RWMutex
+	entries map[string]*cachedPage // guarded by mu
+	size    int                    // bytes held; guarded by mu
+}
+
+type cachedPage struct {
+	gen, writes int64
+	ctype       string
+	etag        string
+	body, gz    []byte
+}
+
+// NewPageCache returns a cache holding at most maxBytes of pages. writes
+// reports this process's committed writes (store.DB.Writes).
+func NewPageCache(maxBytes int, writes func() int64) *PageCache {
+	return &PageCache{writes: writes, max: maxBytes, entries: map[string]*cachedPage{}}
+}
+
+// SetGeneration records the database's cache generation; pages rendered
+// at an older one are no longer served.
+func (c *PageCache) SetGeneration(g int64) { c.gen.Store(g) }
+
+// Len is the number of pages held, for tests and metrics.
+func (c *PageCache) Len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.entries)
+}
+
+func (c *PageCache) get(key string) *cachedPage {
+	c.mu.RLock()
+	e := c.entries[key]
+	c.mu.RUnlock()
+	if e == nil || e.gen != c.gen.Load() || e.writes != c.writes() {
+		return nil
+	}
+	return e
+}
+
+func (c *PageCache) put(key string, e *cachedPage) {
+	n := len(e.body) + len(e.gz) + len(key)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.entries[key]; ok {
+		c.size -= len(old.body) + len(old.gz) + len(key)
+	}
+	if c.size+n > c.max {
+		// Simple and bounded: start afresh rather than track recency.
+		c.entries = map[string]*cachedPage{}
+		c.size = 0
+	}
+	c.entries[key] = e
+	c.size += n
+}
+
+// cacheablePatterns are the routes whose pages depend only on the
+// address, the script, the reading mode and published content. Forms
+// (with their challenges), search and the leaving notice are not cached.
+var cacheablePatterns = map[string]bool{
+	"GET /{$}": true, "GET /col/{slug}": true, "GET /col/{slug}/{$}": true, "GET /item/{id}": true,
+	"GET /catalog": true, "GET /feed.xml": true, "GET /col/{slug}/feed.xml": true, "GET /sitemap.xml": true, "GET /orgs": true,
+}
+
+// cacheKey names a page: host, path with query, and the reading mode (the
+// script is part of the path).
+func cacheKey(r *http.Request) string {
+	elder := "0"
+	if elderMode(r) {
+		elder = "1"
+	}
+	return strings.ToLower(r.Host) + "|" + elder + "|" + r.URL.RequestURI()
+}
+
+// serveCached answers from the cache, or renders, stores and answers.
+func (h *handler) serveCached(w http.ResponseWriter, r *http.Request, render func(http.ResponseWriter, *http.Request)) {
+	c := h.Cache
+	key := cacheKey(r)
+	if e := c.get(key); e != nil {
+		writeCached(w, r, e)
+		return
+	}
+	gen, writes := c.gen.Load(), c.writes()
+	rec := &bufferedResponse{header: http.Header{}}
+	render(rec, r)
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	if rec.status == http.StatusOK && cacheablePatterns[r.Pattern] && rec.header.Get("Set-Cookie") == "" {
+		body := rec.body.Bytes()
+		sum := sha256.Sum256(body)
+		e := &cachedPage{gen: gen, writes: writes, ctype: rec.header.Get("Content-Type"), etag: `"` + hex.EncodeToString(sum[:12]) + `"`, body: body}
+		if len(body) > 1024 {
+			var zb bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&zb, gzip.BestSpeed)
+			zw.Write(body)
+			zw.Close()
+			e.gz = zb.Bytes()
+		}
+		for k, v := range rec.header {
+			if k != "Content-Type" && k != "Content-Length" {
+				w.Header()[k] = v
+			}
+		}
+		c.put(key, e)
+		writeCached(w, r, e)
+		return
+	}
+	for k, v := range rec.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.status)
+	w.Write(rec.body.Bytes())
+}
+
+// writeCached answers with a cached page: 304 when the client has it,
+// gzip when the client takes it.
+func writeCached(w http.ResponseWriter, r *http.Request, e *cachedPage) {
+	hd := w.Header()
+	hd.Set("Content-Type", e.ctype)
+	hd.Set("ETag", e.etag)
+	// Browsers may keep the page but must ask whether it changed.
+	hd.Set("Cache-Control", "no-cache")
+	hd.Add("Vary", "Accept-Encoding")
+	if inm := r.Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, e.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := e.body
+	if e.gz != nil && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		hd.Set("Content-Encoding", "gzip")
+		body = e.gz
+	}
+	hd.Set("Content-Length", itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	for n >= 10 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	i--
+	b[i] = byte('0' + n)
+	return string(b[i:])
+}

@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// CacheGeneration returns the public page cache's generation, which
+// triggers bump whenever an org, a column or a public item changes.
+func (db *DB) CacheGeneration(ctx context.Context) (int64, error) {
+	var gen int64
+	if err := db.read.QueryRowContext(ctx, `SELECT gen FROM cache_generation WHERE id = 1`).Scan(&gen); err != nil {
+		return 0, fmt.Errorf("select cache generation: %w", err)
+	}
+	return gen, nil
+}
+
+// WatchCache calls changed whenever the cache generation may have moved:
+// at once on PostgreSQL notifications from other nodes (LISTEN
+// gongkai_cache), and at every poll on both backends, which also covers
+// a lost connection and writes by other processes on SQLite. It returns
+// when ctx ends.
+func (db *DB) WatchCache(ctx context.Context, poll time.Duration, changed func()) {
+	if db.dialect == Postgres && db.url != "" {
+		go db.listen(ctx, "gongkai_cache", changed)
+	}
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			changed()
+		}
+	}
+}
+
+// listen holds a connection of its own with LISTEN channel and calls fn
+// for every notification, reconnecting after errors until ctx ends.
+func (db *DB) listen(ctx context.Context, channel string, fn func()) {
+	for ctx.Err() == nil {
+		err := func() error {
+			conn, err := pgx.Connect(ctx, db.url)
+			if err != nil {
+				return err
+			}
+			defer conn.Close(context.WithoutCancel(ctx))
+			if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
+				return err
+			}
+			fn() // anything missed while not listening
+			for {
+				if _, err := conn.WaitForNotification(ctx); err != nil {
+					return err
+				}
+				fn()
+			}
+		}()
+		if ctx.Err() != nil {
+			return
+		}
+		_ = err // the poll keeps caches correct meanwhile; retry shortly
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}
