@@ -24,6 +24,11 @@ func TestAnnualReportStaffPages(t *testing.T) {
 			return v
 		}
 
+		api := e.browser()
+		if r := api.get("/api/v1/orgs/42130021/annual-report/2025"); r.status != http.StatusNotFound {
+			t.Errorf("API before the report is final = %d, want 404", r.status)
+		}
+
 		office := e.browser()
 		office.loginFull("bangongshi")
 		page := office.get("/admin/report?" + q)
@@ -82,6 +87,15 @@ func TestAnnualReportStaffPages(t *testing.T) {
 		r = office.post("/admin/report/status", form(url.Values{"status": {"final"}}))
 		if r.status != http.StatusSeeOther {
 			t.Fatalf("final = %d", r.status)
+		}
+		r = api.get("/api/v1/orgs/42130021/annual-report/2025")
+		if r.status != http.StatusOK {
+			t.Fatalf("API of a final report = %d", r.status)
+		}
+		mustContain(t, "API", r.body, `"2.fees": "12.5"`, "三、收到和处理政府信息公开申请情况", "本年度总体情况。")
+		mustNotContain(t, "API", r.body, "财务科收费台账x")
+		if r := api.get("/api/v1/orgs/nope/annual-report/2025"); r.status != http.StatusNotFound {
+			t.Errorf("API unknown org = %d", r.status)
 		}
 		r = office.post("/admin/report/narrative", form(url.Values{"overview": {"改动"}}))
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "年报已定稿") {

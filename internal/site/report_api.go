@@ -1,0 +1,58 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"gongkai/internal/apperr"
+	"gongkai/internal/org"
+	"gongkai/internal/report"
+	"gongkai/internal/report/export"
+	"gongkai/internal/web"
+)
+
+// ReportSource is what the annual report API reads. *store.DB implements it.
+type ReportSource interface {
+	export.Source
+	OrgByCode(ctx context.Context, code string) (*org.Org, error)
+}
+
+// NewReportAPI serves GET /api/v1/orgs/{code}/annual-report/{year}: the
+// tables, values, checks and narrative of an org's annual report as JSON
+// (report/export.JSONReport). Only reports that staff marked final are
+// served; drafts answer 404 like a missing report.
+func NewReportAPI(log *slog.Logger, src ReportSource) http.Handler {
+	a := &api{APIConfig: APIConfig{Log: log}}
+	return a.wrap(func(w http.ResponseWriter, r *http.Request) error {
+		o, err := src.OrgByCode(r.Context(), r.PathValue("code"))
+		if err != nil {
+			return err
+		}
+		year, err := strconv.Atoi(r.PathValue("year"))
+		if err != nil || year < report.MinYear || year > 9999 {
+			return fmt.Errorf("annual report year %q: %w", r.PathValue("year"), apperr.ErrNotFound)
+		}
+		doc, d, err := export.Load(r.Context(), src, o.ID, o.Name, o.Code, year)
+		if err != nil {
+			return err
+		}
+		if d.Status != report.StatusFinal {
+			return fmt.Errorf("annual report %s %d not final: %w", o.Code, year, apperr.ErrNotFound)
+		}
+		var b bytes.Buffer
+		if err := export.JSON(&b, doc); err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		_, err = w.Write(b.Bytes())
+		if err != nil {
+			a.Log.LogAttrs(r.Context(), slog.LevelWarn, "write annual report", slog.String("request_id", web.RequestID(r)), slog.Any("err", err))
+		}
+		return nil
+	})
+}
