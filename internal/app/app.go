@@ -170,8 +170,6 @@ func (a *App) buildHandler(now func() time.Time) error {
 	mux.Handle("/api/v1/apply/", a.applyAPI(now))
 	// Annual report: JSON API of final reports (app/report.go).
 	mux.Handle("GET /api/v1/orgs/{code}/annual-report/{year}", site.NewReportAPI(a.Log, a.DB))
-	// Annual report: JSON API of final reports (app/report.go).
-	mux.Handle("GET /api/v1/orgs/{code}/annual-report/{year}", site.NewReportAPI(a.Log, a.DB))
 	mux.Handle("/admin/", adminH)
 	mux.Handle("/admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
 	mux.Handle("/", siteH)
