@@ -10,9 +10,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"gongkai/internal/apperr"
 	"gongkai/internal/org"
+	"gongkai/internal/publish"
 	"gongkai/internal/report"
 	"gongkai/internal/report/export"
 )
@@ -38,6 +40,7 @@ func (h *handler) reportRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/report/status", h.page(stageFull, h.reportStatus))
 	mux.Handle("POST /admin/report/work", h.page(stageFull, h.reportWorkAdd))
 	mux.Handle("POST /admin/report/work/{id}/delete", h.page(stageFull, h.reportWorkDelete))
+	mux.Handle("POST /admin/report/item", h.page(stageFull, h.reportItem))
 }
 
 func (h *handler) reportOn() error {
@@ -80,6 +83,7 @@ type reportPage struct {
 	Work      []report.Work
 	Generated string
 	CanEdit   bool
+	CanItem   bool // publishing is configured: the final report can become an item
 	Query     string // org=..&year=.. for links
 
 	// Form values and errors after a failed post (the form is named in
@@ -183,6 +187,7 @@ func (h *handler) reportData(w http.ResponseWriter, r *http.Request) (reportPage
 	orgs, _ := h.Reader.Orgs(ctx) // already read by reportTarget; an error there would have returned
 	path := org.Path(orgs, o.ID)
 	p.CanEdit = actor(r).HasAny(path, report.EditRoles...)
+	p.CanItem = h.Pub.Service != nil
 	for y := h.Now().Year(); y >= report.MinYear; y-- {
 		p.Years = append(p.Years, y)
 	}
@@ -377,4 +382,74 @@ func (h *handler) reportExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err = io.Copy(w, &b)
 	return err
+}
+
+// reportItem turns the final report into an item in the org's
+// 政府信息公开年报 column and submits it for review, so that it is reviewed
+// and published like any other item (条例 art. 49: the report is published
+// to the public). Creating and submitting the item and linking it to the
+// report are separate transactions; a failure after creation leaves a
+// draft item the office can submit or delete by hand.
+func (h *handler) reportItem(w http.ResponseWriter, r *http.Request) error {
+	if err := h.reportOn(); err != nil {
+		return err
+	}
+	if h.Pub.Service == nil {
+		return fmt.Errorf("publishing: %w", apperr.ErrNotFound)
+	}
+	o, _, year, err := h.reportTarget(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	doc, d, err := export.Load(ctx, h.Report.Reader, o.ID, o.Name, o.Code, year)
+	if err != nil {
+		return err
+	}
+	err = func() error {
+		if d.Status != report.StatusFinal {
+			return apperr.Invalidf("status", "请先定稿，再生成年报信息")
+		}
+		if d.ItemID != 0 {
+			return apperr.Invalidf("status", "本年度报告已生成信息，请在信息发布中查看")
+		}
+		cols, err := h.Reader.Columns(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		var colID int64
+		for _, c := range cols {
+			if c.Name == report.ColumnName {
+				colID = c.ID
+			}
+		}
+		if colID == 0 {
+			return apperr.Invalidf("status", "本机构没有“%s”栏目，请先在机构与栏目中建立", report.ColumnName)
+		}
+		body, err := export.Fragment(doc)
+		if err != nil {
+			return err
+		}
+		today := h.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
+		it, err := h.Pub.Service.Create(ctx, actor(r), o.ID, publish.Draft{Title: doc.Title(), Body: body, ColumnID: colID,
+			Issuer: o.Name, Topic: "综合政务", Genre: "工作报告", WrittenDate: today, FormedDate: today, Disclosure: publish.DiscloseProactive})
+		if err != nil {
+			return err
+		}
+		if err := h.Pub.Service.Submit(ctx, actor(r), it.ID); err != nil {
+			return err
+		}
+		return h.Report.Service.LinkItem(ctx, actor(r), o.ID, year, it.ID)
+	}()
+	if inv, ok := apperr.AsInvalid(err); ok {
+		// Field errors of the item (topic list changed, body too long) are
+		// shown in the status area of the page.
+		msgs := make([]string, 0, len(inv.Fields))
+		for _, m := range inv.Fields {
+			msgs = append(msgs, m)
+		}
+		slices.Sort(msgs)
+		err = apperr.Invalidf("status", "%s", strings.Join(msgs, "；"))
+	}
+	return h.reportAfter(w, r, err, "status", nil, nil, "已生成年报信息并提交科室审核，经保密审查后发布到“"+report.ColumnName+"”栏目")
 }

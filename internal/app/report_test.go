@@ -97,7 +97,21 @@ func TestAnnualReportStaffPages(t *testing.T) {
 		if r := api.get("/api/v1/orgs/nope/annual-report/2025"); r.status != http.StatusNotFound {
 			t.Errorf("API unknown org = %d", r.status)
 		}
-		r = office.post("/admin/report/narrative", form(url.Values{"overview": {"改动"}}))
+		// The final report becomes an item submitted for review.
+		r = office.post("/admin/report/item", form(nil))
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("report item = %d: %.300s", r.status, r.body)
+		}
+		d, err := e.app.DB.ReportDraft(ctx, bureau.ID, 2025)
+		if err != nil || d.ItemID == 0 {
+			t.Fatalf("draft after item = %+v, %v", d, err)
+		}
+		item := office.get(fmt.Sprintf("/admin/items/%d", d.ItemID))
+		mustContain(t, "report item", item.body, "随州市民政局2025年政府信息公开工作年度报告", "rowspan", "结转下年度继续办理")
+		if r := office.post("/admin/report/item", form(nil)); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("second report item = %d, want 422", r.status)
+		}
+				r = office.post("/admin/report/narrative", form(url.Values{"overview": {"改动"}}))
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "年报已定稿") {
 			t.Errorf("editing a final report = %d", r.status)
 		}

@@ -288,3 +288,21 @@ func (s *Service) DeleteWork(ctx context.Context, actor account.Actor, orgID int
 		return tx.DeleteReportWork(ctx, orgID, id)
 	})
 }
+
+// LinkItem records the item that publishes the final report of org and
+// year through the publishing workflow (the item is created and submitted
+// by the caller with publish.Service; its review and publication follow
+// the normal workflow).
+func (s *Service) LinkItem(ctx context.Context, actor account.Actor, orgID int64, year int, itemID int64) error {
+	return s.edit(ctx, actor, orgID, year, audit.ActReportStatus, fmt.Sprintf("%d年度报告生成信息 %d", year, itemID), func(tx Tx, d *Draft) error {
+		if d.Status != StatusFinal {
+			return apperr.Invalidf("status", "请先定稿，再生成年报信息")
+		}
+		d.ItemID = itemID
+		return tx.SaveReportDraft(ctx, d)
+	})
+}
+
+// ColumnName is the name of the column annual reports are published in
+// (政府信息公开年报, 条例 art. 49).
+const ColumnName = "政府信息公开年报"

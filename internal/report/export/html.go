@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"html/template"
 	"io"
+	"strings"
 
 	"gongkai/internal/report"
 )
@@ -59,6 +60,19 @@ type htmlData struct {
 
 // HTML writes d as a standalone HTML document that prints on A4.
 func HTML(w io.Writer, d *Doc, opts HTMLOptions) error {
+	return htmlTmpl.Execute(w, htmlDataOf(d, opts))
+}
+
+// Fragment returns the report as an HTML fragment (an <article> with the
+// title, the six parts and the tables, no checks), the body of the item
+// that publishes it in the 政府信息公开年报 column.
+func Fragment(d *Doc) (string, error) {
+	var b strings.Builder
+	err := htmlTmpl.ExecuteTemplate(&b, "body", htmlDataOf(d, HTMLOptions{}))
+	return b.String(), err
+}
+
+func htmlDataOf(d *Doc, opts HTMLOptions) htmlData {
 	data := htmlData{Doc: d, Opts: opts}
 	if opts.StylesheetURL == "" {
 		data.CSS = template.CSS(PrintCSS)
@@ -80,5 +94,5 @@ func HTML(w io.Writer, d *Doc, opts HTMLOptions) error {
 		}
 		data.Tables = append(data.Tables, t)
 	}
-	return htmlTmpl.Execute(w, data)
+	return data
 }
