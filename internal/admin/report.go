@@ -83,7 +83,7 @@ type reportPage struct {
 	Work      []report.Work
 	Generated string
 	CanEdit   bool
-	CanItem   bool // publishing is configured: the final report can become an item
+	CanItem   bool   // publishing is configured: the final report can become an item
 	Query     string // org=..&year=.. for links
 
 	// Form values and errors after a failed post (the form is named in

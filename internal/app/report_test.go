@@ -111,7 +111,7 @@ func TestAnnualReportStaffPages(t *testing.T) {
 		if r := office.post("/admin/report/item", form(nil)); r.status != http.StatusUnprocessableEntity {
 			t.Errorf("second report item = %d, want 422", r.status)
 		}
-				r = office.post("/admin/report/narrative", form(url.Values{"overview": {"改动"}}))
+		r = office.post("/admin/report/narrative", form(url.Values{"overview": {"改动"}}))
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "年报已定稿") {
 			t.Errorf("editing a final report = %d", r.status)
 		}
