@@ -476,7 +476,8 @@ func (h *handler) itemAction(act publish.Action, done string) func(http.Response
 		case publish.ActWithdraw:
 			err = svc.Withdraw(ctx, a, it.ID, reason)
 		}
-		if inv, ok := apperr.AsInvalid(err); ok {
+		inv, invalid := apperr.AsInvalid(err)
+		if invalid || publish.IsInvalidTransition(err) {
 			cur, lerr := h.Pub.Items.Item(ctx, it.ID)
 			if lerr != nil {
 				return lerr
@@ -485,8 +486,16 @@ func (h *handler) itemAction(act publish.Action, done string) func(http.Response
 			if perr != nil {
 				return perr
 			}
-			p.Errors, p.Reason, p.PublishAt, p.VDate = showErrors(inv.Fields), reason, publishAt, vdate
-			return h.tmpl.Render(w, http.StatusUnprocessableEntity, "item/show", p)
+			status := http.StatusUnprocessableEntity
+			if invalid {
+				p.Errors = showErrors(inv.Fields)
+			} else {
+				// Usually someone else has moved the item on meanwhile.
+				status = http.StatusConflict
+				p.Errors = map[string]string{"": fmt.Sprintf("此信息当前为“%s”，不能执行“%s”；可能已由他人处理，请查看下方的最新状态。", cur.State.Label(), act.Label())}
+			}
+			p.Reason, p.PublishAt, p.VDate = reason, publishAt, vdate
+			return h.tmpl.Render(w, status, "item/show", p)
 		}
 		if err != nil {
 			return err

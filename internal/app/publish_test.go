@@ -113,7 +113,9 @@ func TestPublishingLifecycle(t *testing.T) {
 		expect(t, "officer corrects", officer.post(item, editForm(t, officer, e, id, title, "<p>正文第一段：宣传最低生活保障政策。</p><p>第二段：活动时间3月1日至31日。</p>")), http.StatusSeeOther)
 		expect(t, "officer resubmits", officer.post(item+"/submit", nil), http.StatusSeeOther)
 		expect(t, "section head approves again", section.post(item+"/section-approve", nil), http.StatusSeeOther)
-		expect(t, "publisher cannot publish before confidentiality review", publisher.post(item+"/publish", nil), http.StatusConflict)
+		r = publisher.post(item+"/publish", nil)
+		expect(t, "publisher cannot publish before confidentiality review", r, http.StatusConflict)
+		mustContain(t, "publish too early", r.body, "此信息当前为“待保密审查”，不能执行“发布”")
 		expect(t, "reviewer approves", reviewer.post(item+"/approve", nil), http.StatusSeeOther)
 
 		// Scheduled for 09:20 China time; the clock is at 09:00.
