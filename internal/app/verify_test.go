@@ -124,6 +124,9 @@ func TestLogEndpoints(t *testing.T) {
 		if r := b.get("/log/leaf/0"); r.status != 200 || !strings.HasPrefix(r.body, "gongkai leaf v1\n") || !strings.Contains(r.body, "action publish\n") {
 			t.Errorf("leaf 0 = %d %q", r.status, r.body)
 		}
+		if r := b.get("/log/"); r.status != 200 || !strings.Contains(r.body, "共 1 条记录") || !strings.Contains(r.body, "gongkai verify") {
+			t.Errorf("log index = %d %q", r.status, r.body)
+		}
 		for path, want := range map[string]int{
 			"/log/leaf/1": 404, "/log/leaf/-1": 404, "/log/proof/inclusion?index=0&size=1": 200, "/log/proof/inclusion?index=0&size=2": 404,
 			"/log/proof/inclusion?index=x&size=1": 400, "/log/proof/consistency?old=0&new=1": 200, "/log/proof/consistency?old=2&new=1": 404, "/log/nothing": 404,

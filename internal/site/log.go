@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -121,6 +122,13 @@ func NewLog(cfg LogConfig) http.Handler {
 		}
 		return translog.FormatProof(p), nil
 	}))
+	mux.Handle("GET /log/{$}", text(func(r *http.Request) ([]byte, error) {
+		size, _, err := cfg.Source.LogHead(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		return fmt.Appendf(nil, logIndex, Origin(cfg.VKey), size), nil
+	}))
 	mux.Handle("/log/", text(func(*http.Request) ([]byte, error) { return nil, apperr.ErrNotFound }))
 	return mux
 }
@@ -132,3 +140,17 @@ func queryInt(r *http.Request, name string) (int64, error) {
 	}
 	return n, nil
 }
+
+// logIndex explains the log to people who open /log/.
+const logIndex = `本站发布记录（公开、只增不改的默克尔日志） — publication log %s
+共 %d 条记录。每次发布、公开更新、有效性变更和撤回都记入一条，服务器对日志状态签名。
+Every publish, public update, validity change and withdrawal is one entry; the server signs the log's state.
+
+GET /log/checkpoint                        最新签名检查点 / latest signed checkpoint
+GET /log/key                               验证公钥 / verifier key
+GET /log/leaf/{n}                          第 n 条记录 / entry n
+GET /log/proof/inclusion?index=N&size=S    包含证明 / inclusion proof
+GET /log/proof/consistency?old=O&new=S     一致性证明 / consistency proof
+
+验证某条信息 / to check an item:  gongkai verify --server <本站地址> --item <信息编号>
+`
