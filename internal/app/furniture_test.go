@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -76,7 +77,7 @@ func TestQRCodeOfEveryPage(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *env) {
 		b := e.browser()
 		page := b.get("/col/jgzn/").body
-		m := regexp.MustCompile(`<img src="(/qr\.svg\?p=[^"]+)"`).FindStringSubmatch(page)
+		m := regexp.MustCompile(`<img src="(/qr/[A-Za-z0-9_-]+\.svg)"`).FindStringSubmatch(page)
 		if m == nil {
 			t.Fatal("page has no QR code")
 		}
@@ -85,7 +86,7 @@ func TestQRCodeOfEveryPage(t *testing.T) {
 		if r.status != 200 || r.header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(r.body, "<svg") || strings.Count(r.body, "h1v1") < 100 {
 			t.Errorf("QR code = %d %q %.60s", r.status, r.header.Get("Content-Type"), r.body)
 		}
-		if r := b.get("/qr.svg?p=" + url.QueryEscape("https://evil.example/")); r.status != http.StatusNotFound {
+		if r := b.get("/qr/" + base64.RawURLEncoding.EncodeToString([]byte("https://evil.example/")) + ".svg"); r.status != http.StatusNotFound {
 			t.Errorf("QR code for an outside address = %d, want 404", r.status)
 		}
 	})

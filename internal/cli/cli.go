@@ -56,6 +56,7 @@ func commands() []command {
 		{"screen", "scan files for personal data, markings, sensitive words and maps", runScreen},
 		{"verify", "check the publication log and a published item against it", runVerify},
 		{"report", "write an org's annual disclosure report: annual", runReport},
+		{"export", "write the public site as static files for a CDN or a mirror", runExport},
 		{"version", "print the version", runVersion},
 	}
 }

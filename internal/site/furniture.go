@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -45,11 +46,14 @@ func (h *handler) elder(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// qr serves the QR code of a page of this site as SVG. It only encodes
-// addresses on this site, so it cannot be used to make codes for others.
+// qr serves the QR code of a page of this site as SVG, at
+// /qr/{base64url of the path}.svg. It only encodes addresses on this
+// site, so it cannot be used to make codes for others.
 func (h *handler) qr(w http.ResponseWriter, r *http.Request) error {
-	p := r.URL.Query().Get("p")
-	if !web.SafeLocalPath(p) || len(p) > 512 {
+	enc := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/qr/"), ".svg")
+	raw, err := base64.RawURLEncoding.DecodeString(enc)
+	p := string(raw)
+	if err != nil || !web.SafeLocalPath(p) || len(p) > 512 {
 		return apperr.ErrNotFound
 	}
 	code, err := qrcode.New(h.absURL(r, p), qrcode.Medium)
@@ -70,7 +74,7 @@ func (h *handler) qr(w http.ResponseWriter, r *http.Request) error {
 	}
 	b.WriteString(`"/></svg>`)
 	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	_, err = w.Write([]byte(b.String()))
 	return err
 }

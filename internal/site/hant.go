@@ -163,7 +163,7 @@ func hantURL(u string) (string, bool) {
 	if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
 		return "", false
 	}
-	for _, p := range []string{HantPrefix + "/", "/static/", "/admin", "/log/", "/api/", "/healthz", "/metrics", "/qr.svg", "/elder", "/files/"} {
+	for _, p := range []string{HantPrefix + "/", "/static/", "/admin", "/log/", "/api/", "/healthz", "/metrics", "/qr/", "/elder", "/files/"} {
 		if strings.HasPrefix(u, p) || u == HantPrefix {
 			return "", false
 		}

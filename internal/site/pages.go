@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"slices"
@@ -51,7 +52,9 @@ func (p page) QRURL() string {
 	if p.Hant {
 		here = HantPrefix + here
 	}
-	return "/qr.svg?p=" + url.QueryEscape(here)
+	// The page's path is in the image's own path, not in a query, so the
+	// image can be cached and exported as a static file.
+	return "/qr/" + base64.RawURLEncoding.EncodeToString([]byte(here)) + ".svg"
 }
 
 // ElderURL switches the elderly-friendly mode and comes back here.

@@ -177,10 +177,11 @@ func (h *handler) serveVariant(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) serve(w http.ResponseWriter, r *http.Request, hant bool) {
-	switch r.URL.Path {
-	case "/qr.svg":
+	if strings.HasPrefix(r.URL.Path, "/qr/") && strings.HasSuffix(r.URL.Path, ".svg") {
 		h.wrap(h.qr).ServeHTTP(w, r)
 		return
+	}
+	switch r.URL.Path {
 	case "/elder":
 		h.wrap(h.elder).ServeHTTP(w, r)
 		return

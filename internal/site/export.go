@@ -1,0 +1,219 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"golang.org/x/net/html"
+)
+
+// ExportOptions configure Export.
+type ExportOptions struct {
+	Out   string   // directory to write into; created if missing
+	Host  string   // Host header for requests, e.g. 127.0.0.1 or mzj.suizhou.gov.cn
+	Seeds []string // paths to start from, e.g. "/" or "/mzj/"; their /zh-hant versions are added
+	// Workers render pages side by side; 0 means 4.
+	Workers int
+	// Progress, if set, is called after each file with the count so far.
+	Progress func(done int, path string)
+}
+
+// ExportStats says what Export wrote.
+type ExportStats struct {
+	Pages int // HTML pages
+	Files int // other files: styles, images, feeds, attachments
+	Bytes int64
+}
+
+// exportSkip are paths a static mirror cannot serve: the staff area,
+// forms, searches, APIs and redirects that need the server.
+var exportSkip = []string{"/admin", "/api/", "/leave", "/elder", "/apply", "/interact", "/search", "/log/", "/healthz", "/metrics",
+	HantPrefix + "/leave", HantPrefix + "/elder", HantPrefix + "/apply", HantPrefix + "/interact", HantPrefix + "/search"}
+
+// Export writes the public site, in Simplified and Traditional Chinese,
+// as static files under opts.Out, for a CDN or a mirror: it requests the
+// seed pages from h (the full application handler, so styles and
+// attachments come too), follows every local link without a query
+// string, and writes each answer where a static server finds it
+// (/col/x/ → col/x/index.html, /item/5 → item/5/index.html). Links with a
+// query string (further pages of long lists, filters) are not followed.
+func Export(ctx context.Context, h http.Handler, opts ExportOptions) (ExportStats, error) {
+	if opts.Workers <= 0 {
+		opts.Workers = 4
+	}
+	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+		return ExportStats{}, err
+	}
+	var (
+		mu       sync.Mutex
+		seen     = map[string]bool{}
+		queue    []string
+		stats    ExportStats
+		pending  int
+		firstErr error
+		cond     = sync.NewCond(&mu)
+	)
+	add := func(p string) { // mu held
+		if !seen[p] {
+			seen[p] = true
+			queue = append(queue, p)
+			cond.Signal()
+		}
+	}
+	mu.Lock()
+	add("/robots.txt")
+	for _, s := range opts.Seeds {
+		add(s)
+		add(HantPrefix + s)
+		add(strings.TrimSuffix(s, "/") + "/sitemap.xml")
+	}
+	mu.Unlock()
+	var wg sync.WaitGroup
+	for range opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				for len(queue) == 0 && pending > 0 && firstErr == nil && ctx.Err() == nil {
+					cond.Wait()
+				}
+				if len(queue) == 0 || firstErr != nil || ctx.Err() != nil {
+					mu.Unlock()
+					cond.Broadcast()
+					return
+				}
+				p := queue[0]
+				queue = queue[1:]
+				pending++
+				mu.Unlock()
+
+				links, isPage, n, err := exportOne(h, opts, p)
+
+				mu.Lock()
+				pending--
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				if n > 0 {
+					stats.Bytes += int64(n)
+					if isPage {
+						stats.Pages++
+					} else {
+						stats.Files++
+					}
+					if opts.Progress != nil {
+						opts.Progress(stats.Pages+stats.Files, p)
+					}
+				}
+				for _, l := range links {
+					add(l)
+				}
+				cond.Broadcast()
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return stats, firstErr
+}
+
+// exportOne fetches p, writes it and returns the local links it has.
+func exportOne(h http.Handler, opts ExportOptions, p string) (links []string, isPage bool, n int, err error) {
+	req, err := http.NewRequest(http.MethodGet, "http://"+opts.Host+p, nil)
+	if err != nil {
+		return nil, false, 0, nil
+	}
+	req.Host = opts.Host
+	req.RemoteAddr = "127.0.0.1:0"
+	rec := &bufferedResponse{header: http.Header{}}
+	h.ServeHTTP(rec, req)
+	if rec.status != 0 && rec.status != http.StatusOK {
+		return nil, false, 0, nil // redirects and missing pages are not mirrored
+	}
+	body := rec.body.Bytes()
+	isPage = strings.HasPrefix(rec.header.Get("Content-Type"), "text/html")
+	file := exportPath(p, isPage)
+	dst := filepath.Join(opts.Out, filepath.FromSlash(file))
+	if !strings.HasPrefix(dst, filepath.Clean(opts.Out)+string(filepath.Separator)) {
+		return nil, false, 0, fmt.Errorf("export %s: path leaves the output directory", p)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return nil, false, 0, err
+	}
+	if err := os.WriteFile(dst, body, 0o644); err != nil {
+		return nil, false, 0, err
+	}
+	if isPage {
+		links = localLinks(body, p)
+	}
+	return links, isPage, len(body), nil
+}
+
+// exportPath is where a static server looks for the answer to p.
+func exportPath(p string, isPage bool) string {
+	p = strings.TrimPrefix(path.Clean("/"+p), "/")
+	if p == "" || p == "." {
+		return "index.html"
+	}
+	if isPage && path.Ext(p) == "" {
+		return p + "/index.html"
+	}
+	return p
+}
+
+// localLinks lists the local addresses a page links to or loads.
+func localLinks(page []byte, from string) []string {
+	var out []string
+	z := html.NewTokenizer(bytes.NewReader(page))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return out
+		}
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			continue
+		}
+		for {
+			key, val, more := z.TagAttr()
+			k := string(key)
+			if k == "href" || k == "src" {
+				if l, ok := exportable(string(val), from); ok {
+					out = append(out, l)
+				}
+			}
+			if !more {
+				break
+			}
+		}
+	}
+}
+
+// exportable reports whether a link is a local path a mirror can hold.
+func exportable(link, from string) (string, bool) {
+	u, err := url.Parse(link)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.RawQuery != "" || u.Path == "" {
+		return "", false
+	}
+	p := u.Path
+	if !strings.HasPrefix(p, "/") {
+		p = path.Join(path.Dir(from), p)
+	}
+	for _, s := range exportSkip {
+		if strings.HasPrefix(p, s) {
+			return "", false
+		}
+	}
+	return p, true
+}
