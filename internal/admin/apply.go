@@ -137,7 +137,7 @@ func (h *handler) applyList(w http.ResponseWriter, r *http.Request) error {
 	p := applyListPage{basePage: h.base(w, r, "依申请公开"), All: all, Today: today,
 		CanRegister: len(org.Scope(orgs, act, account.RoleHandler)) > 0, CanCalendar: h.canCalendar(orgs, act)}
 	for _, a := range apps {
-		c := apply.Compute(cal, a.Channel, a.Events, today)
+		c := h.Apply.Service.Rules().Compute(cal, a.Channel, a.Events, today)
 		p.Rows = append(p.Rows, applyRow{App: a, Org: names[a.OrgID], Clock: c, Soon: c.DueSoon(cal, today), Overdue: c.Overdue(today)})
 	}
 	if p.Notifications, err = h.Apply.Reader.ApplyNotifications(ctx, scope, act.UserID, 20); err != nil {
@@ -362,7 +362,7 @@ func (h *handler) applyShowData(w http.ResponseWriter, r *http.Request, id int64
 		return applyShowPage{}, err
 	}
 	today := apply.Today(h.Now())
-	c := apply.Compute(cal, a.Channel, a.Events, today)
+	c := h.Apply.Service.Rules().Compute(cal, a.Channel, a.Events, today)
 	p := applyShowPage{basePage: h.base(w, r, "申请 "+a.TrackingNo), App: a, Org: o, Clock: c, Today: today,
 		Overdue: c.Overdue(today), Soon: c.DueSoon(cal, today)}
 	act := actor(r)
@@ -800,8 +800,9 @@ type calendarYearRow struct {
 
 type calendarPage struct {
 	basePage
-	Rows []calendarYearRow
-	Next int
+	Rows    []calendarYearRow
+	Next    int
+	SameDay bool // the installation counts the day of receipt
 }
 
 func (h *handler) calendarAllowed(r *http.Request) error {
@@ -830,7 +831,7 @@ func (h *handler) calendarList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := calendarPage{basePage: h.base(w, r, "节假日安排")}
+	p := calendarPage{basePage: h.base(w, r, "节假日安排"), SameDay: h.Apply.Service.Rules().Counting == apply.CountSameDay}
 	for _, y := range cal.Years() {
 		isStored := slices.ContainsFunc(stored, func(s workday.Year) bool { return s.Year == y.Year })
 		p.Rows = append(p.Rows, calendarYearRow{Year: y, Stored: isStored, Holidays: len(y.Holidays), Makeup: len(y.Makeup)})

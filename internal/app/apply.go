@@ -51,7 +51,8 @@ func (a *App) setupApply(ctx context.Context, now func() time.Time) error {
 			origin = u.Host + "/apply"
 		}
 	}
-	a.Apply = apply.NewService(a.DB, apply.Config{Now: now, Origin: origin, Signer: a.receiptSigner})
+	a.Apply = apply.NewService(a.DB, apply.Config{Now: now, Origin: origin, Signer: a.receiptSigner,
+		Rules: apply.Rules{Counting: apply.Counting(a.Config.ApplyCount)}})
 	a.Jobs.Handle(apply.JobDeadlines, func(ctx context.Context, _ job.Job) error {
 		ws, err := a.Apply.CheckDeadlines(ctx, a.Config.SMTPURL != "")
 		if err == nil && len(ws) > 0 {

@@ -262,6 +262,37 @@ type pause struct {
 //     days the consulted party has to answer (arts. 32–34);
 //   - one extension of at most 20 working days (art. 33).
 func Compute(cal *workday.Calendar, ch Channel, events []Event, today workday.Date) Clock {
+	return Rules{}.Compute(cal, ch, events, today)
+}
+
+// Counting is when a working-day period starts. The 条例 does not say
+// (REGULATIONS.md §1.5 [U]); the default follows 民法典 art. 201 ("开始的当日不计入，
+// 自下一日开始计算"), and an installation may choose otherwise.
+type Counting string
+
+const (
+	CountNextDay Counting = "next_day" // the default: the day of receipt is not counted
+	CountSameDay Counting = "same_day" // the day of receipt counts when it is a working day
+)
+
+// Valid reports whether c is a known convention ("" means the default).
+func (c Counting) Valid() bool { return c == "" || c == CountNextDay || c == CountSameDay }
+
+// Rules are an installation's settings for the clock. The zero Rules are
+// the defaults.
+type Rules struct {
+	Counting Counting
+}
+
+// Compute is the package-level Compute under r.
+func (r Rules) Compute(cal *workday.Calendar, ch Channel, events []Event, today workday.Date) Clock {
+	// base is the day a period of working days is counted after.
+	base := func(d workday.Date) workday.Date {
+		if r.Counting == CountSameDay {
+			return d.AddDays(-1)
+		}
+		return d
+	}
 	var c Clock
 	var (
 		start     workday.Date
@@ -278,7 +309,7 @@ func Compute(cal *workday.Calendar, ch Channel, events []Event, today workday.Da
 		}
 	}
 	add := func(from workday.Date, n int) workday.Date {
-		r, err := cal.Add(from, n)
+		r, err := cal.Add(base(from), n)
 		if err != nil {
 			return workday.Date{}
 		}
@@ -358,7 +389,11 @@ func Compute(cal *workday.Calendar, ch Channel, events []Event, today workday.Da
 		}
 		return c.finish(missing)
 	}
-	c.Steps = append(c.Steps, fmt.Sprintf("答复期限：自 %s 的次日起计算%d个工作日（《条例》第三十三条第二款；期间开始的当日不计入）。", start, ReplyDays))
+	if r.Counting == CountSameDay {
+		c.Steps = append(c.Steps, fmt.Sprintf("答复期限：自 %s 当日起计算%d个工作日（《条例》第三十三条第二款；按本机关设置，收到当日为工作日的计入）。", start, ReplyDays))
+	} else {
+		c.Steps = append(c.Steps, fmt.Sprintf("答复期限：自 %s 的次日起计算%d个工作日（《条例》第三十三条第二款；期间开始的当日不计入）。", start, ReplyDays))
+	}
 	for _, p := range pauses {
 		end, limit := p.to, add(p.from, ConsultationDays)
 		if p.open {
@@ -403,11 +438,10 @@ func Compute(cal *workday.Calendar, ch Channel, events []Event, today workday.Da
 		c.Steps = append(c.Steps, line+"（《条例》第三十三条第二款，延长最长不超过20个工作日）。")
 	}
 	total := ReplyDays + c.PausedDays + c.ExtensionDays
-	r, err := cal.Add(start, total)
-	if err == nil {
-		note(r)
-		c.Due = r.To
-		c.Holidays, c.Makeup = r.Holidays, r.Makeup
+	if res, err := cal.Add(base(start), total); err == nil {
+		note(res)
+		c.Due = res.To
+		c.Holidays, c.Makeup = res.Holidays, res.Makeup
 	}
 	if len(c.Holidays) > 0 {
 		c.Steps = append(c.Steps, "期间经过的法定节假日（不计算）："+joinDates(c.Holidays)+"。")

@@ -261,3 +261,32 @@ func TestDueSoonAndOverdue(t *testing.T) {
 		}
 	}
 }
+
+// TestSameDayCounting: an installation that counts the day of receipt
+// (a setting, REGULATIONS.md §1.5 [U]) gets due dates one working day
+// earlier when the day of receipt is a working day, and the same ones
+// otherwise.
+func TestSameDayCounting(t *testing.T) {
+	cal := workday.Embedded()
+	same := apply.Rules{Counting: apply.CountSameDay}
+	tests := []struct {
+		received, wantDue, wantCorr string
+	}{
+		{"2026-03-02", "2026-03-27", "2026-03-10"}, // Monday counts
+		{"2026-03-07", "2026-04-03", "2026-03-17"}, // a Saturday does not
+		{"2026-02-14", "2026-03-19", "2026-03-02"}, // a make-up Saturday does
+		{"2026-02-17", "2026-03-20", "2026-03-03"}, // a Spring Festival day does not
+	}
+	for _, tt := range tests {
+		c := same.Compute(cal, apply.ChannelInPerson, []apply.Event{received(tt.received)}, day(tt.received))
+		if c.Due.String() != tt.wantDue || c.CorrectionDue.String() != tt.wantCorr {
+			t.Errorf("received %s: due %s, correction due %s; want %s, %s", tt.received, c.Due, c.CorrectionDue, tt.wantDue, tt.wantCorr)
+		}
+		if !strings.Contains(strings.Join(c.Steps, "\n"), "当日起计算") {
+			t.Errorf("received %s: the explanation does not name the convention", tt.received)
+		}
+	}
+	if !apply.CountSameDay.Valid() || apply.Counting("x").Valid() {
+		t.Error("Counting.Valid is wrong")
+	}
+}

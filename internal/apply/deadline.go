@@ -72,8 +72,8 @@ func (s *Service) SetCalendarYear(ctx context.Context, actor account.Actor, y wo
 		}
 		for i := range open {
 			a := &open[i]
-			old := Compute(before, a.Channel, a.Events, today)
-			c := Compute(after, a.Channel, a.Events, today)
+			old := s.cfg.Rules.Compute(before, a.Channel, a.Events, today)
+			c := s.cfg.Rules.Compute(after, a.Channel, a.Events, today)
 			if old.Due == c.Due && old.Provisional == c.Provisional && old.CorrectionDue == c.CorrectionDue {
 				continue
 			}
@@ -83,7 +83,7 @@ func (s *Service) SetCalendarYear(ctx context.Context, actor account.Actor, y wo
 				return err
 			}
 			a.Events = append(a.Events, ev)
-			refresh(after, a, today)
+			s.refresh(after, a, today)
 			if err := tx.UpdateApplication(ctx, a); err != nil {
 				return err
 			}
@@ -134,7 +134,7 @@ func (s *Service) CheckDeadlines(ctx context.Context, mail bool) ([]Warning, err
 		}
 		for i := range open {
 			a := &open[i]
-			c := Compute(cal, a.Channel, a.Events, today)
+			c := s.cfg.Rules.Compute(cal, a.Channel, a.Events, today)
 			var kind, msg string
 			switch {
 			case c.Overdue(today):

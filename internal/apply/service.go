@@ -82,6 +82,8 @@ type Config struct {
 	Signer func(ctx context.Context) (note.Signer, error)
 	// Origin names the site in receipts, e.g. "gongkai.example/apply".
 	Origin string
+	// Rules are the clock's settings; the zero value is the default.
+	Rules Rules
 	// DuplicateWindow is how long an identical submission is recognised
 	// as the same application; zero means 10 minutes.
 	DuplicateWindow time.Duration
@@ -111,6 +113,10 @@ func NewService(store Store, cfg Config) *Service {
 	}
 	return &Service{store: store, cfg: cfg}
 }
+
+// Rules returns the clock's settings, for callers that compute clocks to
+// show them.
+func (s *Service) Rules() Rules { return s.cfg.Rules }
 
 // Calendar returns the calendar in force: the built-in years with the
 // stored ones over them.
@@ -143,8 +149,8 @@ func record(actor account.Actor, orgID int64, act audit.Action, objID int64, det
 }
 
 // refresh recomputes the clock and the cached fields of a.
-func refresh(cal *workday.Calendar, a *Application, today workday.Date) Clock {
-	c := Compute(cal, a.Channel, a.Events, today)
+func (s *Service) refresh(cal *workday.Calendar, a *Application, today workday.Date) Clock {
+	c := s.cfg.Rules.Compute(cal, a.Channel, a.Events, today)
 	delivered := slices.ContainsFunc(a.Events, func(e Event) bool { return e.Kind == EvDelivered })
 	a.State = StateOf(c, delivered)
 	a.DueOn, a.DueProvisional, a.Late = c.Due, c.Provisional, c.Late
@@ -317,7 +323,7 @@ func (s *Service) Register(ctx context.Context, actor account.Actor, reg Registr
 			}
 			a.Events = append(a.Events, ev)
 		}
-		refresh(cal, &a, Today(now))
+		s.refresh(cal, &a, Today(now))
 		if err := tx.UpdateApplication(ctx, &a); err != nil {
 			return err
 		}
@@ -358,7 +364,7 @@ func (s *Service) step(ctx context.Context, actor account.Actor, id int64, roles
 		}
 		now := s.cfg.Now().UTC()
 		today := Today(now)
-		c := Compute(cal, a.Channel, a.Events, today)
+		c := s.cfg.Rules.Compute(cal, a.Channel, a.Events, today)
 		ev, detail, err := fn(tx, a, c, today)
 		if err != nil {
 			return err
@@ -370,7 +376,7 @@ func (s *Service) step(ctx context.Context, actor account.Actor, id int64, roles
 			}
 			a.Events = append(a.Events, *ev)
 		}
-		refresh(cal, a, today)
+		s.refresh(cal, a, today)
 		if err := tx.UpdateApplication(ctx, a); err != nil {
 			return err
 		}
@@ -793,7 +799,7 @@ func (s *Service) Track(ctx context.Context, trackingNo, code string) (*Applicat
 		for i := range evs {
 			evs[i].ActorName = ""
 		}
-		c = Compute(cal, a.Channel, evs, Today(s.cfg.Now()))
+		c = s.cfg.Rules.Compute(cal, a.Channel, evs, Today(s.cfg.Now()))
 		return nil
 	})
 	if err != nil {

@@ -28,6 +28,7 @@ type Config struct {
 	Dev          bool   // development mode: templates read from disk
 	ShutdownWait time.Duration
 	SMTPURL      string // smtp://user:pass@host:port?from=...&to=... for deadline warnings; "" disables e-mail; a secret
+	ApplyCount   string // when application periods start: next_day (default) or same_day
 }
 
 // Var is one setting: its flag name, environment variable, default and
@@ -46,6 +47,7 @@ func Vars() []Var {
 		{"base-url", "GONGKAI_BASE_URL", "", "public base URL of the site, e.g. https://mzj.suizhou.gov.cn; empty derives it from each request", false},
 		{"log-format", "GONGKAI_LOG_FORMAT", "text", "log format: text or json", false},
 		{"log-level", "GONGKAI_LOG_LEVEL", "info", "log level: debug, info, warn or error", false},
+		{"apply-counting", "GONGKAI_APPLY_COUNTING", "next_day", "when working-day periods of applications start: next_day (the day of receipt is not counted, the default) or same_day", false},
 		{"smtp-url", "GONGKAI_SMTP_URL", "", "SMTP server for application deadline warnings, smtp://user:pass@host:587?from=gongkai@example.cn&to=office@example.cn; empty sends none", true},
 	}
 }
@@ -90,6 +92,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string, only ...string) func
 			LogFormat:    get("log-format"),
 			LogLevel:     get("log-level"),
 			SMTPURL:      get("smtp-url"),
+			ApplyCount:   get("apply-counting"),
 			ShutdownWait: 20 * time.Second,
 		}
 		return cfg, cfg.Validate()
@@ -113,6 +116,11 @@ func (c Config) Validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("--base-url %q: want an absolute http(s) URL", c.BaseURL))
 		}
+	}
+	switch c.ApplyCount {
+	case "", "next_day", "same_day":
+	default:
+		errs = append(errs, fmt.Errorf("--apply-counting %q: want next_day or same_day", c.ApplyCount))
 	}
 	if c.SMTPURL != "" {
 		u, err := url.Parse(c.SMTPURL)

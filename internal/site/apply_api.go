@@ -36,6 +36,7 @@ type ApplyStaff interface {
 	Extend(ctx context.Context, actor account.Actor, id int64, on workday.Date, days int, notified workday.Date, reason string) (*apply.Application, error)
 	RecordOutcome(ctx context.Context, actor account.Actor, id int64, o apply.Outcome, body, orgName string) (*apply.Application, *apply.Notice, error)
 	RecordDelivery(ctx context.Context, actor account.Actor, id int64, d apply.Delivery) (*apply.Application, error)
+	Rules() apply.Rules
 }
 
 // ApplyAPIConfig configures the JSON API of disclosure on application,
@@ -383,7 +384,7 @@ func (a *applyAPI) staffStatus(ctx context.Context, app *apply.Application) (Sta
 	if err != nil {
 		return StatusJSON{}, err
 	}
-	return statusOf(app, apply.Compute(cal, app.Channel, app.Events, apply.Today(a.Public.Now())), true), nil
+	return statusOf(app, a.Staff.Rules().Compute(cal, app.Channel, app.Events, apply.Today(a.Public.Now())), true), nil
 }
 
 // answer writes an application as staff see it.
