@@ -151,64 +151,85 @@ func (tx *Tx) OpenMessages(ctx context.Context) ([]interact.Message, error) {
 // Messages returns the messages matching f: open ones by due date, the
 // public list newest answer first. Ratings are loaded; replies are not.
 func (tx *Tx) Messages(ctx context.Context, f interact.Filter) ([]interact.Message, error) {
-	q := `SELECT ` + messageCols + ` FROM interact_messages WHERE 1 = 1`
+	// One query with the ratings joined: lists and statistics read many
+	// messages, and replies are not needed for them.
+	q := `SELECT ` + prefixed("m.", messageCols) + `, g.level, g.comment, g.at
+		FROM interact_messages m LEFT JOIN interact_ratings g ON g.message_id = m.id
+		WHERE 1 = 1`
 	var args []any
 	if f.OrgIDs != nil {
 		if len(f.OrgIDs) == 0 {
 			return nil, nil
 		}
-		q += ` AND org_id IN (` + placeholders(len(f.OrgIDs)) + `)`
+		q += ` AND m.org_id IN (` + placeholders(len(f.OrgIDs)) + `)`
 		for _, id := range f.OrgIDs {
 			args = append(args, id)
 		}
 	}
 	if f.Open {
-		q += ` AND state NOT IN ('answered', 'rejected')`
+		q += ` AND m.state NOT IN ('answered', 'rejected')`
 	}
 	if f.State != "" {
-		q += ` AND state = ?`
+		q += ` AND m.state = ?`
 		args = append(args, f.State)
 	}
 	if f.Kind != "" {
-		q += ` AND kind = ?`
+		q += ` AND m.kind = ?`
 		args = append(args, f.Kind)
 	}
 	if f.Published {
-		q += ` AND published = ?`
+		q += ` AND m.published = ?`
 		args = append(args, true)
 	}
 	if f.Query != "" {
 		like := "%" + interactLike(f.Query) + "%"
-		q += ` AND (public_subject LIKE ? ESCAPE '\' OR public_body LIKE ? ESCAPE '\' OR public_reply LIKE ? ESCAPE '\')`
+		q += ` AND (m.public_subject LIKE ? ESCAPE '\' OR m.public_body LIKE ? ESCAPE '\' OR m.public_reply LIKE ? ESCAPE '\')`
 		args = append(args, like, like, like)
 	}
 	if !f.From.IsZero() {
-		q += ` AND received_on >= ?`
+		q += ` AND m.received_on >= ?`
 		args = append(args, day(f.From))
 	}
 	if !f.To.IsZero() {
-		q += ` AND received_on <= ?`
+		q += ` AND m.received_on <= ?`
 		args = append(args, day(f.To))
 	}
 	if f.Published {
-		q += ` ORDER BY answered_at DESC, id DESC`
+		q += ` ORDER BY m.answered_at DESC, m.id DESC`
 	} else {
-		q += ` ORDER BY CASE WHEN state IN ('answered', 'rejected') THEN 1 ELSE 0 END, due_on, id DESC`
+		q += ` ORDER BY CASE WHEN m.state IN ('answered', 'rejected') THEN 1 ELSE 0 END, m.due_on, m.id DESC`
 	}
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
 	}
-	out, err := tx.messages(ctx, q, args...)
+	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("select messages: %w", err)
 	}
-	for i := range out {
-		if err := tx.loadReplyRating(ctx, &out[i]); err != nil {
-			return nil, err
+	defer rows.Close()
+	var out []interact.Message
+	for rows.Next() {
+		var m interact.Message
+		var level, comment sql.NullString
+		var at time.Time
+		if err := scanMessage(scanPlus{rows, []any{&level, &comment, timeCol{&at}}}, &m); err != nil {
+			return nil, fmt.Errorf("scan message: %w", err)
 		}
+		if level.Valid {
+			m.Rating = &interact.Rating{MessageID: m.ID, Level: interact.Level(level.String), Comment: comment.String, At: at}
+		}
+		out = append(out, m)
 	}
-	return out, nil
+	return out, rows.Err()
 }
+
+// scanPlus scans extra columns after those a scan function knows.
+type scanPlus struct {
+	sc    interface{ Scan(...any) error }
+	extra []any
+}
+
+func (s scanPlus) Scan(dest ...any) error { return s.sc.Scan(append(dest, s.extra...)...) }
 
 // interactLike escapes the LIKE wildcards in s (with \ as the escape).
 func interactLike(s string) string {
