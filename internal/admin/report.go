@@ -30,6 +30,7 @@ type ReportReader interface {
 type ReportConfig struct {
 	Service *report.Service
 	Reader  ReportReader
+	Stats   StatsReader // the statistics dashboard; nil answers 404
 }
 
 func (h *handler) reportRoutes(mux *http.ServeMux) {
@@ -41,6 +42,7 @@ func (h *handler) reportRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/report/work", h.page(stageFull, h.reportWorkAdd))
 	mux.Handle("POST /admin/report/work/{id}/delete", h.page(stageFull, h.reportWorkDelete))
 	mux.Handle("POST /admin/report/item", h.page(stageFull, h.reportItem))
+	h.statsRoutes(mux)
 }
 
 func (h *handler) reportOn() error {

@@ -8,5 +8,5 @@ import (
 // reportAdmin is the staff UI's configuration of the annual report pages
 // (issue 8).
 func (a *App) reportAdmin() admin.ReportConfig {
-	return admin.ReportConfig{Service: report.NewService(a.DB), Reader: a.DB}
+	return admin.ReportConfig{Service: report.NewService(a.DB), Reader: a.DB, Stats: a.DB}
 }

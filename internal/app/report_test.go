@@ -1,9 +1,11 @@
 package app_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -136,6 +138,59 @@ func TestAnnualReportStaffPages(t *testing.T) {
 		}
 		if r := unit.get("/admin/report"); r.status != http.StatusOK || strings.Contains(r.body, "随州市民政局2025") {
 			t.Errorf("unit officer's own report = %d", r.status)
+		}
+	})
+}
+
+var islandRe = regexp.MustCompile(`(?s)<script type="application/json" id="stats-data">(.*?)</script>`)
+
+func TestStatisticsDashboard(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		bureau, err := e.app.DB.OrgByCode(ctx, "42130021")
+		if err != nil {
+			t.Fatal(err)
+		}
+		city, err := e.app.DB.OrgByCode(ctx, "42130000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		office := e.browser()
+		office.loginFull("bangongshi")
+		r := office.get(fmt.Sprintf("/admin/stats?org=%d&year=2026", bureau.ID))
+		if r.status != http.StatusOK {
+			t.Fatalf("stats = %d", r.status)
+		}
+		mustContain(t, "stats", r.body, "每月发布信息（条）", "依申请公开办理结果（件）", "（数据表）", "vendor/echarts/echarts.min.js", "stats.js", "平均办理用时")
+		mustNotContain(t, "stats", r.body, "<script>", "style=")
+		m := islandRe.FindStringSubmatch(r.body)
+		if m == nil {
+			t.Fatalf("no data island")
+		}
+		var data map[string]struct {
+			Labels []string `json:"labels"`
+			Values []int64  `json:"values"`
+		}
+		if err := json.Unmarshal([]byte(m[1]), &data); err != nil {
+			t.Fatalf("data island is not JSON: %v\n%.300s", err, m[1])
+		}
+		if len(data["items_month"].Values) != 12 || len(data["outcomes"].Labels) != 6 {
+			t.Errorf("data island = %+v", data)
+		}
+		x := office.get(fmt.Sprintf("/admin/stats/export?org=%d&year=2026", bureau.ID))
+		if x.status != http.StatusOK || !strings.HasPrefix(x.body, "PK") {
+			t.Errorf("stats export = %d", x.status)
+		}
+
+		admin := e.browser()
+		admin.loginFull("admin")
+		if r := admin.get(fmt.Sprintf("/admin/stats?org=%d&year=2026&sub=1", city.ID)); r.status != http.StatusOK || !strings.Contains(r.body, "含下级单位，共") {
+			t.Errorf("site group stats = %d", r.status)
+		}
+		unit := e.browser()
+		unit.loginFull("fly.xinxiyuan")
+		if r := unit.get(fmt.Sprintf("/admin/stats?org=%d&year=2026", bureau.ID)); r.status != http.StatusForbidden {
+			t.Errorf("unit officer on bureau stats = %d, want 403", r.status)
 		}
 	})
 }
