@@ -3,6 +3,7 @@ package interact_test
 import (
 	"errors"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -358,3 +359,80 @@ func TestConsultationToPublishedSummary(t *testing.T) {
 		}
 	})
 }
+
+// TestMessageFilters checks the list filters on both databases: org,
+// kind, open, published, date range and a search that treats % and _
+// literally.
+func TestMessageFilters(t *testing.T) {
+	eachDB(t, func(t *testing.T, w *world) {
+		ctx := t.Context()
+		ids := map[string]int64{}
+		for i, s := range []struct {
+			key     string
+			org     int64
+			kind    interact.Kind
+			day     string
+			subject string
+			publish bool
+		}{
+			{"a", w.bureau.ID, interact.KindQuestion, "2026-03-02", "低保标准提高了100%吗", true},
+			{"b", w.bureau.ID, interact.KindComplaint, "2026-03-03", "低保审批太慢", true},
+			{"c", w.other.ID, interact.KindQuestion, "2026-04-01", "转学手续", true},
+			{"d", w.bureau.ID, interact.KindQuestion, "2026-04-02", "低保_标准", false},
+		} {
+			w.at(s.day)
+			m := valid()
+			m.OrgID, m.Kind, m.Subject, m.Consent = s.org, s.kind, s.subject, true
+			rc := w.submit(t, m, "203.0.113."+itoa(i))
+			ids[s.key] = rc.Message.ID
+			if !s.publish {
+				continue
+			}
+			office, head, drafter := "mzj.office", "mzj.kezhang", "mzj.xinxiyuan"
+			if s.org == w.other.ID {
+				office, head, drafter = "jyj.office", "jyj.kezhang", "jyj.jingban"
+			}
+			id := rc.Message.ID
+			must(w.svc.Accept(ctx, w.act(office), id))
+			must(w.svc.Assign(ctx, w.act(office), id, "科室", w.users[drafter].ID))
+			must(w.svc.DraftReply(ctx, w.act(drafter), id, "答复"))
+			must(w.svc.ApproveReply(ctx, w.act(head), id, true))
+		}
+		got := func(f interact.Filter) string {
+			t.Helper()
+			ms := must(w.db.Messages(ctx, f))
+			var keys []string
+			for _, m := range ms {
+				for k, id := range ids {
+					if id == m.ID {
+						keys = append(keys, k)
+					}
+				}
+			}
+			return strings.Join(keys, ",")
+		}
+		for _, tt := range []struct {
+			name string
+			f    interact.Filter
+			want string
+		}{
+			{"published, newest answer first", interact.Filter{Published: true}, "c,b,a"},
+			{"search matches a literal percent sign", interact.Filter{Published: true, Query: "100%"}, "a"},
+			{"percent is not a wildcard", interact.Filter{Published: true, Query: "低保%慢"}, ""},
+			{"search in the public texts only", interact.Filter{Published: true, Query: "低保"}, "b,a"},
+			{"underscore is not a wildcard", interact.Filter{Published: true, Query: "低_"}, ""},
+			{"by org", interact.Filter{OrgIDs: []int64{w.other.ID}}, "c"},
+			{"no orgs, no messages", interact.Filter{OrgIDs: []int64{}}, ""},
+			{"by kind", interact.Filter{Kind: interact.KindComplaint}, "b"},
+			{"open only", interact.Filter{Open: true}, "d"},
+			{"received in April", interact.Filter{From: d("2026-04-01"), To: d("2026-04-30"), Open: true}, "d"},
+			{"received in March", interact.Filter{From: d("2026-03-01"), To: d("2026-03-31"), Kind: interact.KindQuestion}, "a"},
+		} {
+			if g := got(tt.f); g != tt.want {
+				t.Errorf("%s: got %q, want %q", tt.name, g, tt.want)
+			}
+		}
+	})
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
