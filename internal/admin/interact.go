@@ -76,6 +76,8 @@ type interactInboxPage struct {
 	All         bool
 	Kind        string
 	Kinds       []interact.Kind
+	OrgID       int64
+	Orgs        []org.Org // the orgs the reader may see, for the filter
 	Today       workday.Date
 	Figures     interact.Figures
 	CanSettings bool
@@ -98,6 +100,16 @@ func (h *handler) interactInbox(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	p := interactInboxPage{basePage: h.base(w, r, "公众互动"), All: q.Get("all") == "1", Kinds: interact.Kinds(),
 		CanSettings: len(org.Scope(orgs, act, interact.SettingsRoles...)) > 0}
+	for _, o := range orgs {
+		if slices.Contains(scope, o.ID) {
+			p.Orgs = append(p.Orgs, o)
+		}
+	}
+	if id, _ := strconv.ParseInt(q.Get("org"), 10, 64); slices.Contains(scope, id) {
+		// An org's inbox includes its units the reader may see.
+		p.OrgID = id
+		scope = slices.DeleteFunc(org.Subtree(orgs, []int64{id}), func(x int64) bool { return !slices.Contains(scope, x) })
+	}
 	f := interact.Filter{OrgIDs: scope, Open: !p.All, Limit: 500}
 	if k := interact.Kind(q.Get("kind")); k.Valid() {
 		f.Kind, p.Kind = k, string(k)

@@ -91,6 +91,8 @@ func TestCitizenAsksBureauForwardsUnitAnswersPublishedMaskedAndRated(t *testing.
 		office.loginFull("bangongshi")
 		inbox := office.get("/admin/interact")
 		mustContain(t, "office inbox", inbox.body, no, "福利院探视时间", "待受理")
+		mustNotContain(t, "unit inbox of the office", office.get("/admin/interact?org="+itoa(unit.ID)).body, no)
+		mustContain(t, "bureau inbox of the office", office.get("/admin/interact?org="+itoa(bureau.ID)).body, no)
 		r := office.post(show+"/forward", url.Values{"to_org_id": {itoa(unit.ID)}, "note": {"请福利院答复"}})
 		wantStatus(t, "forward", r, http.StatusSeeOther)
 
