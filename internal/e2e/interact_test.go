@@ -183,6 +183,8 @@ func TestInteractFormsInBrowser(t *testing.T) {
 	s.check(staff, "admin-interact-inbox")
 	staff.do(chromedp.Navigate(fmt.Sprintf("%s/admin/interact/%d", s.url, id)))
 	s.check(staff, "admin-interact-show")
+	staff.do(chromedp.Navigate(s.url + "/admin/interact/stats"))
+	s.check(staff, "admin-interact-stats")
 	staff.do(chromedp.Navigate(s.url + "/admin/consult"))
 	s.check(staff, "admin-consultations")
 	staff.do(chromedp.Navigate(fmt.Sprintf("%s/admin/consult/%d", s.url, c.ID)))
