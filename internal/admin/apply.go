@@ -469,6 +469,12 @@ func (h *handler) applyAct(w http.ResponseWriter, r *http.Request) error {
 			_, err = h.Apply.Service.Extend(ctx, act, id, on, n, told, note)
 		}
 		flash = "已批准延长答复期限"
+	case "defer":
+		on, until := day("on"), day("until")
+		if len(errs) == 0 {
+			_, err = h.Apply.Service.Defer(ctx, act, id, on, until, note)
+		}
+		flash = "已确定延迟答复期限"
 	case "outcome":
 		o := apply.Outcome{Category: apply.Category(in.Get("category")), Reason: apply.Reason(in.Get("reason_" + in.Get("category"))),
 			Note: note, AnsweredOn: day("answered_on")}

@@ -237,6 +237,7 @@ func TestApplicationPermissions(t *testing.T) {
 			{"another bureau's list does not show it", "jyj.yishenqing", "GET", "/admin/apply", nil, 200},
 			{"an officer cannot see the list", "xinxiyuan", "GET", "/admin/apply", nil, 403},
 			{"an officer cannot record outcomes", "xinxiyuan", "POST", path + "/outcome", url.Values{"category": {"disclosed"}, "answered_on": {"2026-03-02"}}, 404},
+			{"a handler cannot defer the deadline", "yishenqing", "POST", path + "/defer", url.Values{"on": {"2026-03-02"}, "until": {"2026-06-30"}, "note": {"x"}}, 403},
 			{"a handler cannot approve an extension", "yishenqing", "POST", path + "/extend", url.Values{"on": {"2026-03-02"}, "days": {"5"}, "notified_on": {"2026-03-02"}, "note": {"x"}}, 403},
 			{"a bureau admin cannot edit the calendar", "mzj.admin", "GET", "/admin/calendar", nil, 403},
 			{"the city admin edits the calendar", "admin", "GET", "/admin/calendar/edit?year=2028", nil, 200},

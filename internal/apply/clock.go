@@ -114,6 +114,7 @@ const (
 	EvConsultStarted      EventKind = "consult_started"      // 征求意见书 sent (arts. 32, 34): the clock stops
 	EvConsultEnded        EventKind = "consult_ended"        // opinion received: the clock runs again
 	EvExtended            EventKind = "extended"             // extension approved, applicant told (art. 33)
+	EvDeferred            EventKind = "deferred"             // a later reasonable deadline set and told (art. 35)
 	EvAnswered            EventKind = "answered"             // outcome decided, reply notice issued
 	EvDelivered           EventKind = "delivered"            // reply delivered to the applicant
 	EvCalendarChanged     EventKind = "calendar_changed"     // the holiday calendar changed; due date recomputed
@@ -139,6 +140,8 @@ func (k EventKind) Label() string {
 		return "收到意见"
 	case EvExtended:
 		return "延长答复期限"
+	case EvDeferred:
+		return "确定延迟答复期限"
 	case EvAnswered:
 		return "作出答复"
 	case EvDelivered:
@@ -154,7 +157,7 @@ func (k EventKind) Label() string {
 // Public reports whether the event is shown on the public tracking page.
 func (k EventKind) Public() bool {
 	switch k {
-	case EvSubmitted, EvReceived, EvCorrectionRequested, EvCorrected, EvConsultStarted, EvConsultEnded, EvExtended, EvAnswered, EvDelivered:
+	case EvSubmitted, EvReceived, EvCorrectionRequested, EvCorrected, EvConsultStarted, EvConsultEnded, EvExtended, EvDeferred, EvAnswered, EvDelivered:
 		return true
 	}
 	return false
@@ -212,6 +215,7 @@ type Clock struct {
 	Consulting    bool // a consultation is open: the clock stands still
 	PausedDays    int  // working days excluded for consultations
 	ExtensionDays int
+	Deferred      workday.Date // a later deadline set under art. 35; zero when none
 
 	Answered workday.Date // zero until answered
 	Late     bool         // answered after Due
@@ -300,6 +304,7 @@ func (r Rules) Compute(cal *workday.Calendar, ch Channel, events []Event, today 
 		pauses    []pause
 		extension Event
 		extended  bool
+		deferral  Event
 		restarts  int
 	)
 	missing := map[int]bool{}
@@ -355,7 +360,7 @@ func (r Rules) Compute(cal *workday.Calendar, ch Channel, events []Event, today 
 			start, restarts = e.On, restarts+1
 			// Art. 30: "答复期限自行政机关收到补正的申请之日起计算": a
 			// restart, so pauses and extension before it no longer count.
-			pauses, extended, extension = nil, false, Event{}
+			pauses, extended, extension, deferral = nil, false, Event{}, Event{}
 			c.Steps = append(c.Steps, fmt.Sprintf("%s 收到补正后的申请，答复期限自该日起重新计算（《条例》第三十条）。", e.On))
 		case EvConsultStarted:
 			if start.IsZero() || !c.Answered.IsZero() || (len(pauses) > 0 && pauses[len(pauses)-1].open) {
@@ -371,6 +376,11 @@ func (r Rules) Compute(cal *workday.Calendar, ch Channel, events []Event, today 
 				continue
 			}
 			extended, extension = true, e
+		case EvDeferred:
+			if start.IsZero() || !c.Answered.IsZero() {
+				continue
+			}
+			deferral = e // the latest decision stands
 		case EvAnswered:
 			if c.Answered.IsZero() {
 				c.Answered = e.On
@@ -457,6 +467,12 @@ func (r Rules) Compute(cal *workday.Calendar, ch Channel, events []Event, today 
 		line += fmt.Sprintf("，另加延长的%d个工作日", c.ExtensionDays)
 	}
 	c.Steps = append(c.Steps, line+"）。")
+	// 条例 art. 35: for applications whose number or frequency clearly
+	// exceeds a reasonable range, the agency "可以确定延迟答复的合理期限并告知申请人".
+	if !deferral.Until.IsZero() && deferral.Until.After(c.Due) {
+		c.Deferred, c.Due = deferral.Until, deferral.Until
+		c.Steps = append(c.Steps, fmt.Sprintf("%s 依《条例》第三十五条确定延迟答复的合理期限至 %s，并告知申请人；答复期限以此为准。", deferral.On, deferral.Until))
+	}
 	if !c.Answered.IsZero() {
 		c.Late = c.Answered.After(c.Due)
 		if c.Late {

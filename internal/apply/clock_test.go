@@ -135,6 +135,10 @@ func TestCompute(t *testing.T) {
 		{name: "consultation and extension together", events: []apply.Event{received("2026-03-02"), consult("2026-03-04"), opinion("2026-03-10"), extend("2026-03-30", 3)}, today: "2026-03-30",
 			wantDue: "2026-04-09", wantCorrectionDue: "2026-03-11", wantPaused: 4, wantExtension: 3, wantHolidays: days("2026-04-04", "2026-04-05", "2026-04-06")},
 
+		{name: "a deferral under art. 35 sets a later deadline", events: []apply.Event{received("2026-03-02"), {Kind: apply.EvDeferred, On: day("2026-03-10"), Until: day("2026-05-29")}}, today: "2026-03-10",
+			wantDue: "2026-05-29", wantCorrectionDue: "2026-03-11"},
+		{name: "a deferral earlier than the statutory date changes nothing", events: []apply.Event{received("2026-03-02"), {Kind: apply.EvDeferred, On: day("2026-03-10"), Until: day("2026-03-20")}}, today: "2026-03-10",
+			wantDue: "2026-03-30", wantCorrectionDue: "2026-03-11"},
 		{name: "answered on the due day is in time", events: []apply.Event{received("2026-03-02"), answered("2026-03-30")}, today: "2026-04-10",
 			wantDue: "2026-03-30", wantCorrectionDue: "2026-03-11"},
 		{name: "answered after the due day is late", events: []apply.Event{received("2026-03-02"), answered("2026-03-31")}, today: "2026-04-10",

@@ -605,6 +605,34 @@ func (s *Service) Extend(ctx context.Context, actor account.Actor, id int64, on 
 	})
 }
 
+// Defer sets a later, reasonable deadline for an application whose number
+// or frequency clearly exceeds a reasonable range, told to the applicant on
+// day on (条例 art. 35: "可以确定延迟答复的合理期限并告知申请人"). It needs the
+// leader role, like an extension, and a reason.
+func (s *Service) Defer(ctx context.Context, actor account.Actor, id int64, on, until workday.Date, reason string) (*Application, error) {
+	reason = strings.TrimSpace(reason)
+	return s.step(ctx, actor, id, []account.Role{account.RoleLeader}, audit.ActApplyDefer, func(tx Tx, a *Application, c Clock, today workday.Date) (*Event, string, error) {
+		if err := requireRunning(c); err != nil {
+			return nil, "", err
+		}
+		inv := &apperr.Invalid{}
+		checkDay(inv, "on", on, today, "告知申请人日期")
+		if until.IsZero() {
+			inv.Add("until", "请填写延迟答复的期限")
+		} else if !c.Due.IsZero() && !until.After(c.Due) {
+			inv.Add("until", "延迟答复的期限应晚于现在的答复期限（"+c.Due.String()+"）")
+		}
+		if reason == "" {
+			inv.Add("note", "请说明申请数量、频次明显超过合理范围的情况和延迟的理由")
+		}
+		noteLen(inv, "note", reason, 2000)
+		if err := inv.Err(); err != nil {
+			return nil, "", err
+		}
+		return &Event{Kind: EvDeferred, On: on, Until: until, Note: reason}, "确定延迟答复期限至 " + until.String(), nil
+	})
+}
+
 // RecordOutcome records the answer and issues the reply notice generated
 // from the org's template for the category (or body, when given, as edited
 // by the handler). Applications not corrected in time end as 其他处理 1

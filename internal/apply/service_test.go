@@ -299,6 +299,10 @@ func TestPermissions(t *testing.T) {
 				_, err := w.svc.Extend(ctx, w.handler, a.ID, day("2026-03-02"), 5, day("2026-03-02"), "理由")
 				return err
 			}, apperr.ErrForbidden},
+			{"a handler cannot defer the deadline", func() error {
+				_, err := w.svc.Defer(ctx, w.handler, a.ID, day("2026-03-02"), day("2026-06-30"), "理由")
+				return err
+			}, apperr.ErrForbidden},
 			{"a bureau admin cannot change the calendar", func() error {
 				_, err := w.svc.SetCalendarYear(ctx, w.bureauAd, workday.Year{Year: 2028, Notices: []workday.Notice{{Title: "通知"}}, Holidays: days("2028-01-01")})
 				return err
@@ -361,6 +365,10 @@ func TestInvalidSteps(t *testing.T) {
 				_, err := w.svc.RequestCorrection(ctx, w.handler, a.ID, day("2026-03-02"), day("2026-03-10"), "请说明")
 				return err
 			}, "on"},
+			{"deferral not later than the due date", func() error {
+				_, err := w.svc.Defer(ctx, w.leader, a.ID, day("2026-03-02"), day("2026-03-03"), "申请量大")
+				return err
+			}, "until"},
 			{"online channel cannot be registered by staff", func() error {
 				y := *w.onlineApp()
 				_, _, err := w.svc.Register(ctx, w.handler, apply.Registration{Application: y, ReceivedOn: day("2026-03-02")})
@@ -515,6 +523,27 @@ func TestCases(t *testing.T) {
 		}
 		if other, _ := w.db.ApplyCasesOf(ctx, []int64{w.other.ID}); len(other) != 0 {
 			t.Errorf("the other bureau has %d cases", len(other))
+		}
+	})
+}
+
+// TestDefer: the leader sets a later deadline under 条例 art. 35, and the
+// due date follows it.
+func TestDefer(t *testing.T) {
+	eachDB(t, func(t *testing.T, w *world) {
+		ctx := t.Context()
+		x := *w.onlineApp()
+		x.Channel = apply.ChannelInPerson
+		a, _, err := w.svc.Register(ctx, w.handler, apply.Registration{Application: x, ReceivedOn: day("2026-03-02")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err = w.svc.Defer(ctx, w.leader, a.ID, day("2026-03-02"), day("2026-05-29"), "同一申请人本月提交申请四十余件")
+		if err != nil {
+			t.Fatalf("Defer: %v", err)
+		}
+		if a.DueOn.String() != "2026-05-29" {
+			t.Errorf("due = %s, want 2026-05-29", a.DueOn)
 		}
 	})
 }

@@ -57,6 +57,7 @@ const (
 	ActApplyCase       Action = "apply_case"
 	ActApplyTemplate   Action = "apply_template"
 	ActCalendarYear    Action = "calendar_year"
+	ActApplyDefer      Action = "apply_defer"
 )
 
 // Actions of the publishing workflow (internal/publish).
@@ -130,7 +131,7 @@ var labels = map[Action]string{
 	ActApplyAssign: "分配经办人", ActApplyCorrection: "告知补正", ActApplyCorrected: "收到补正",
 	ActApplyConsult: "征求意见", ActApplyConsultEnd: "收到意见", ActApplyExtend: "延长答复期限",
 	ActApplyAnswer: "作出答复", ActApplyDeliver: "送达答复", ActApplyAttach: "添加申请附件",
-	ActApplyCase: "登记复议诉讼", ActApplyTemplate: "修改告知书模板", ActCalendarYear: "修改节假日安排",
+	ActApplyCase: "登记复议诉讼", ActApplyTemplate: "修改告知书模板", ActCalendarYear: "修改节假日安排", ActApplyDefer: "确定延迟答复期限",
 	ActItemCreate: "新建信息", ActItemSave: "保存信息草稿", ActItemSubmit: "提交审核", ActItemSectionApprove: "科室审核通过",
 	ActItemApprove: "保密审查通过", ActItemReject: "退回信息", ActItemSchedule: "定时发布", ActItemPublish: "发布信息",
 	ActItemPublishUpdate: "发布更新", ActItemUpdate: "开始更新信息", ActItemExpire: "标记失效", ActItemRepeal: "标记废止",
@@ -151,7 +152,7 @@ func Actions() []Action {
 		ActOrgCreate, ActOrgUpdate, ActColumnCreate, ActColumnUpdate, ActColumnMove, ActColumnHide, ActColumnShow, ActDemoLoad,
 		ActApplySubmit, ActApplyRegister, ActApplyReceive, ActApplyAssign, ActApplyCorrection, ActApplyCorrected,
 		ActApplyConsult, ActApplyConsultEnd, ActApplyExtend, ActApplyAnswer, ActApplyDeliver, ActApplyAttach,
-		ActApplyCase, ActApplyTemplate, ActCalendarYear,
+		ActApplyCase, ActApplyTemplate, ActCalendarYear, ActApplyDefer,
 		ActItemCreate, ActItemSave, ActItemSubmit, ActItemSectionApprove, ActItemApprove, ActItemReject, ActItemSchedule,
 		ActItemPublish, ActItemPublishUpdate, ActItemUpdate, ActItemExpire, ActItemRepeal, ActItemWithdraw,
 		ActAttachmentAdd, ActAttachmentRemove, ActAPITokenCreate, ActAPITokenRevoke, ActTopicAdd, ActTopicRemove,

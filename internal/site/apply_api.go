@@ -34,6 +34,7 @@ type ApplyStaff interface {
 	StartConsultation(ctx context.Context, actor account.Actor, id int64, on workday.Date, party apply.Party, note string) (*apply.Application, error)
 	EndConsultation(ctx context.Context, actor account.Actor, id int64, on workday.Date, note string) (*apply.Application, error)
 	Extend(ctx context.Context, actor account.Actor, id int64, on workday.Date, days int, notified workday.Date, reason string) (*apply.Application, error)
+	Defer(ctx context.Context, actor account.Actor, id int64, on, until workday.Date, reason string) (*apply.Application, error)
 	RecordOutcome(ctx context.Context, actor account.Actor, id int64, o apply.Outcome, body, orgName string) (*apply.Application, *apply.Notice, error)
 	RecordDelivery(ctx context.Context, actor account.Actor, id int64, d apply.Delivery) (*apply.Application, error)
 	Rules() apply.Rules
@@ -418,9 +419,9 @@ func (a *applyAPI) show(w http.ResponseWriter, r *http.Request, act account.Acto
 
 // EventBody is the body of POST .../events.
 type EventBody struct {
-	Kind       string `json:"kind"` // received, correction_requested, corrected, consult_started, consult_ended, extended
+	Kind       string `json:"kind"` // received, correction_requested, corrected, consult_started, consult_ended, extended, deferred
 	On         string `json:"on"`
-	Until      string `json:"until,omitempty"`       // correction: the applicant's period
+	Until      string `json:"until,omitempty"`       // correction: the applicant's period; deferral: the new deadline
 	Party      string `json:"party,omitempty"`       // consultation: third_party or agency
 	Days       int    `json:"days,omitempty"`        // extension
 	NotifiedOn string `json:"notified_on,omitempty"` // extension: applicant told
@@ -456,6 +457,8 @@ func (a *applyAPI) event(w http.ResponseWriter, r *http.Request, act account.Act
 		app, err = a.Staff.EndConsultation(ctx, act, id, on, b.Note)
 	case apply.EvExtended:
 		app, err = a.Staff.Extend(ctx, act, id, on, b.Days, told, b.Note)
+	case apply.EvDeferred:
+		app, err = a.Staff.Defer(ctx, act, id, on, until, b.Note)
 	default:
 		return apperr.Invalidf("kind", "不支持的事项：%s", b.Kind)
 	}
