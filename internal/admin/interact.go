@@ -78,6 +78,9 @@ type interactInboxPage struct {
 	Kinds       []interact.Kind
 	OrgID       int64
 	Orgs        []org.Org // the orgs the reader may see, for the filter
+	Mine        bool      // only messages assigned to the reader
+	Overdue     int       // open messages past their deadline, among those listed
+	Stale       int       // open for three months: the inspection's veto
 	Today       workday.Date
 	Figures     interact.Figures
 	CanSettings bool
@@ -98,7 +101,7 @@ func (h *handler) interactInbox(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("list messages: %w", apperr.ErrForbidden)
 	}
 	q := r.URL.Query()
-	p := interactInboxPage{basePage: h.base(w, r, "公众互动"), All: q.Get("all") == "1", Kinds: interact.Kinds(),
+	p := interactInboxPage{basePage: h.base(w, r, "公众互动"), All: q.Get("all") == "1", Kinds: interact.Kinds(), Mine: q.Get("mine") == "1",
 		CanSettings: len(org.Scope(orgs, act, interact.SettingsRoles...)) > 0}
 	for _, o := range orgs {
 		if slices.Contains(scope, o.ID) {
@@ -125,7 +128,18 @@ func (h *handler) interactInbox(w http.ResponseWriter, r *http.Request) error {
 	p.Today = today
 	names := orgLabels(orgs)
 	for i := range msgs {
-		p.Rows = append(p.Rows, interactRow{Msg: msgs[i], Org: names[msgs[i].OrgID], Mark: interact.MarkOf(cal, &msgs[i], today)})
+		if p.Mine && msgs[i].HandlerID != act.UserID {
+			continue
+		}
+		mk := interact.MarkOf(cal, &msgs[i], today)
+		switch mk {
+		case interact.MarkOverdue:
+			p.Overdue++
+		case interact.MarkStale:
+			p.Overdue++
+			p.Stale++
+		}
+		p.Rows = append(p.Rows, interactRow{Msg: msgs[i], Org: names[msgs[i].OrgID], Mark: mk})
 	}
 	all, err := h.Interact.Reader.Messages(ctx, interact.Filter{OrgIDs: scope})
 	if err != nil {

@@ -181,11 +181,13 @@ func TestComplaintAnsweredLateShowsOverdue(t *testing.T) {
 		if _, err := e.app.Jobs.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
-		mustContain(t, "inbox overdue", office.get("/admin/interact").body, "已超期")
+		mustContain(t, "inbox overdue", office.get("/admin/interact").body, "已超期", "有 1 条留言已超过答复期限")
 		mustContain(t, "history", office.get(show).body, "超期提醒", "已超过答复期限（2026-03-09）")
 
 		wantStatus(t, "assign", office.post(show+"/assign", url.Values{"section": {"婚姻登记处"}, "handler_id": {itoa(e.actor("xinxiyuan").UserID)}}), http.StatusSeeOther)
 		drafter := sign.in("xinxiyuan")
+		mustContain(t, "drafter's own inbox", drafter.get("/admin/interact?mine=1").body, "窗口工作人员态度差")
+		mustNotContain(t, "the office's own inbox", office.get("/admin/interact?mine=1").body, "窗口工作人员态度差")
 		wantStatus(t, "draft", drafter.post(show+"/draft", url.Values{"body": {"经调查核实，已对相关工作人员批评教育。"}}), http.StatusSeeOther)
 		head := sign.in("kezhang")
 		wantStatus(t, "approve", head.post(show+"/approve", nil), http.StatusSeeOther)
