@@ -141,10 +141,8 @@ func (a *App) buildHandler(now func() time.Time) error {
 	if err != nil {
 		return err
 	}
-	a.Pages = site.NewPageCache(64<<20, a.DB.Writes)
-	if gen, err := a.DB.CacheGeneration(context.Background()); err == nil {
-		a.Pages.SetGeneration(gen)
-	}
+	a.DB.RefreshCacheGen(context.Background())
+	a.Pages = site.NewPageCache(64<<20, a.DB.CacheGen)
 	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite(),
 		Interact: a.interactSite(now), Search: a.DB, Catalog: a.DB, Cache: a.Pages})
 	if err != nil {
@@ -263,11 +261,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 // current until ctx ends: at once on PostgreSQL notifications from other
 // nodes, and by polling every half second (SQLite, or a lost connection).
 func (a *App) WatchCache(ctx context.Context) {
-	a.DB.WatchCache(ctx, 500*time.Millisecond, func() {
-		if gen, err := a.DB.CacheGeneration(ctx); err == nil {
-			a.Pages.SetGeneration(gen)
-		}
-	})
+	a.DB.WatchCache(ctx, 500*time.Millisecond)
 }
 
 // Close closes the database.

@@ -142,6 +142,7 @@ func runMigrate(ctx context.Context, e *env, args []string) int {
 func runDemo(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "demo", "demo [flags]\n\nLoads the demo site group (随州市人民政府, 随州市民政局 and two units, their columns and one user per role)\ninto an empty database and prints the demo users' passwords once.")
 	load := config.Register(fs, e.getenv, "data", "database-url")
+	items := fs.Int("items", 0, "also add this many generated items to the demo bureau, for load tests; on a database that has the demo already, only add them")
 	if code, ok := parse(e, fs, args); !ok {
 		return code
 	}
@@ -151,6 +152,12 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	}
 	defer a.Close()
 	creds, err := demo.Load(ctx, a.DB, a.Orgs, a.Accounts)
+	if errors.Is(err, demo.ErrNotEmpty) && *items > 0 {
+		if err := loadBulkItems(ctx, e, a, *items); err != nil {
+			return e.errorf(exitFailure, "demo: %v", err)
+		}
+		return exitOK
+	}
 	if errors.Is(err, demo.ErrNotEmpty) {
 		return e.errorf(exitFailure, "demo: the database already has organisations; demo data goes into an empty database only")
 	}
@@ -165,6 +172,11 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	}
 	if err := demo.LoadInteract(ctx, a.DB, a.DB.Now()); err != nil {
 		return e.errorf(exitFailure, "demo: messages: %v", err)
+	}
+	if *items > 0 {
+		if err := loadBulkItems(ctx, e, a, *items); err != nil {
+			return e.errorf(exitFailure, "demo: %v", err)
+		}
 	}
 	printCredentials(e.stdout, creds)
 	return exitOK

@@ -8,19 +8,21 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 )
 
 // PageCache keeps rendered public pages in memory, per language variant
 // and reading mode, until what they show changes. A page is valid while
 // the database's cache generation (bumped by triggers when an org, a
-// column or a public item changes; see store.WatchCache) and this
-// process's count of committed writes are what they were when it was
-// rendered. Entries carry an ETag and a gzip copy. Safe for concurrent use.
+// column or a public item changes; kept current by store.DB) is what it
+// was when the page was rendered. Entries carry an ETag and a gzip copy.
+// Concurrent requests for the same missing page render it once. Safe for
+// concurrent use.
 type PageCache struct {
-	writes func() int64 // committed writes of this process
-	gen    atomic.Int64 // the database's generation as last seen
-	max    int
+	gen func() int64 // the database's generation as last read
+	max int
+
+	flight sync.Mutex
+	wait   map[string]*sync.WaitGroup // renders in progress; guarded by flight
 
 	mu      sync.RWMutex
 	entries map[string]*cachedPage // guarded by mu
@@ -28,21 +30,17 @@ type PageCache struct {
 }
 
 type cachedPage struct {
-	gen, writes int64
-	ctype       string
-	etag        string
-	body, gz    []byte
+	gen      int64
+	ctype    string
+	etag     string
+	body, gz []byte
 }
 
-// NewPageCache returns a cache holding at most maxBytes of pages. writes
-// reports this process's committed writes (store.DB.Writes).
-func NewPageCache(maxBytes int, writes func() int64) *PageCache {
-	return &PageCache{writes: writes, max: maxBytes, entries: map[string]*cachedPage{}}
+// NewPageCache returns a cache holding at most maxBytes of pages. gen
+// reports the database's cache generation (store.DB.CacheGen).
+func NewPageCache(maxBytes int, gen func() int64) *PageCache {
+	return &PageCache{gen: gen, max: maxBytes, entries: map[string]*cachedPage{}, wait: map[string]*sync.WaitGroup{}}
 }
-
-// SetGeneration records the database's cache generation; pages rendered
-// at an older one are no longer served.
-func (c *PageCache) SetGeneration(g int64) { c.gen.Store(g) }
 
 // Len is the number of pages held, for tests and metrics.
 func (c *PageCache) Len() int {
@@ -55,7 +53,7 @@ func (c *PageCache) get(key string) *cachedPage {
 	c.mu.RLock()
 	e := c.entries[key]
 	c.mu.RUnlock()
-	if e == nil || e.gen != c.gen.Load() || e.writes != c.writes() {
+	if e == nil || e.gen != c.gen() {
 		return nil
 	}
 	return e
@@ -103,7 +101,29 @@ func (h *handler) serveCached(w http.ResponseWriter, r *http.Request, render fun
 		writeCached(w, r, e)
 		return
 	}
-	gen, writes := c.gen.Load(), c.writes()
+	// One render per missing page: the others wait for it (a rush on a
+	// page just published does not render it once per reader).
+	c.flight.Lock()
+	if wg, busy := c.wait[key]; busy {
+		c.flight.Unlock()
+		wg.Wait()
+		if e := c.get(key); e != nil {
+			writeCached(w, r, e)
+			return
+		}
+	} else {
+		wg := &sync.WaitGroup{}
+		wg.Add(1)
+		c.wait[key] = wg
+		c.flight.Unlock()
+		defer func() {
+			c.flight.Lock()
+			delete(c.wait, key)
+			c.flight.Unlock()
+			wg.Done()
+		}()
+	}
+	gen := c.gen()
 	rec := &bufferedResponse{header: http.Header{}}
 	render(rec, r)
 	if rec.status == 0 {
@@ -112,7 +132,7 @@ func (h *handler) serveCached(w http.ResponseWriter, r *http.Request, render fun
 	if rec.status == http.StatusOK && cacheablePatterns[r.Pattern] && rec.header.Get("Set-Cookie") == "" {
 		body := rec.body.Bytes()
 		sum := sha256.Sum256(body)
-		e := &cachedPage{gen: gen, writes: writes, ctype: rec.header.Get("Content-Type"), etag: `"` + hex.EncodeToString(sum[:12]) + `"`, body: body}
+		e := &cachedPage{gen: gen, ctype: rec.header.Get("Content-Type"), etag: `"` + hex.EncodeToString(sum[:12]) + `"`, body: body}
 		if len(body) > 1024 {
 			var zb bytes.Buffer
 			zw, _ := gzip.NewWriterLevel(&zb, gzip.BestSpeed)

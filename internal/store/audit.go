@@ -131,6 +131,6 @@ func (db *DB) VerifyAudit(ctx context.Context) (int, error) {
 // tamper with stored data and prove that the checks notice.
 func (db *DB) ExecForTest(ctx context.Context, q string, args ...any) error {
 	_, err := db.write.ExecContext(ctx, rebind(db.dialect, q), args...)
-	db.writes.Add(1)
+	db.RefreshCacheGen(ctx)
 	return err
 }

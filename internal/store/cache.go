@@ -8,7 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// CacheGeneration returns the public page cache's generation, which
+// CacheGeneration reads the public page cache's generation, which
 // triggers bump whenever an org, a column or a public item changes.
 func (db *DB) CacheGeneration(ctx context.Context) (int64, error) {
 	var gen int64
@@ -18,12 +18,26 @@ func (db *DB) CacheGeneration(ctx context.Context) (int64, error) {
 	return gen, nil
 }
 
-// WatchCache calls changed whenever the cache generation may have moved:
-// at once on PostgreSQL notifications from other nodes (LISTEN
-// gongkai_cache), and at every poll on both backends, which also covers
-// a lost connection and writes by other processes on SQLite. It returns
-// when ctx ends.
-func (db *DB) WatchCache(ctx context.Context, poll time.Duration, changed func()) {
+// RefreshCacheGen reads the generation into memory for CacheGen. Errors
+// keep the old value: before migration the table does not exist, and a
+// failed read is retried at the next write or poll.
+func (db *DB) RefreshCacheGen(ctx context.Context) {
+	if gen, err := db.CacheGeneration(context.WithoutCancel(ctx)); err == nil {
+		db.gen.Store(gen)
+	}
+}
+
+// CacheGen is the cache generation as last read: after this process's
+// own writes, and by WatchCache for everyone else's. Reading it costs
+// nothing, so the page cache checks it on every request.
+func (db *DB) CacheGen() int64 { return db.gen.Load() }
+
+// WatchCache keeps CacheGen current with other processes' and nodes'
+// changes: at once on PostgreSQL notifications (LISTEN gongkai_cache), and
+// at every poll on both backends, which also covers a lost connection and
+// writes by other processes on SQLite. It returns when ctx ends.
+func (db *DB) WatchCache(ctx context.Context, poll time.Duration) {
+	changed := func() { db.RefreshCacheGen(ctx) }
 	if db.dialect == Postgres && db.url != "" {
 		go db.listen(ctx, "gongkai_cache", changed)
 	}

@@ -44,12 +44,8 @@ type DB struct {
 	path    string  // SQLite file, for diagnostics and backups
 	url     string  // PostgreSQL URL, for LISTEN connections; a secret
 	now     func() time.Time
-	writes  atomic.Int64 // committed write transactions, for in-process cache checks
+	gen     atomic.Int64 // the cache generation as last read; see CacheGen
 }
-
-// Writes counts the write transactions this DB value has committed. The
-// page cache compares it to notice this process's own writes at once.
-func (db *DB) Writes() int64 { return db.writes.Load() }
 
 // Options configure Open.
 type Options struct {
@@ -209,7 +205,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, write 
 		return fmt.Errorf("commit: %w", mapErr(db.dialect, err))
 	}
 	if write {
-		db.writes.Add(1)
+		// Triggers bump the generation when public content changes; read
+		// it now so this process's own changes show at once.
+		db.RefreshCacheGen(ctx)
 	}
 	return nil
 }
