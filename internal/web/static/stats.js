@@ -14,7 +14,13 @@
     var nodes = document.querySelectorAll("[data-chart]");
     for (var i = 0; i < nodes.length; i++) {
       var s = series[Number(nodes[i].getAttribute("data-chart"))];
-      if (!s || !s.labels || s.labels.length === 0) {
+      var sum = 0;
+      for (var j = 0; s && s.values && j < s.values.length; j++) {
+        sum += s.values[j];
+      }
+      if (!s || !s.labels || s.labels.length === 0 || sum === 0) {
+        // Nothing to draw: the data table below says so.
+        nodes[i].hidden = true;
         continue;
       }
       var chart = echarts.init(nodes[i], null, { renderer: "svg" });
