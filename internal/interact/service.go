@@ -461,6 +461,9 @@ func (s *Service) Reject(ctx context.Context, actor account.Actor, id int64, rea
 		m.RejectReason = reason
 		m.AnsweredOn, m.AnsweredAt = Today(now), now
 		m.Late = !m.DueOn.IsZero() && m.AnsweredOn.After(m.DueOn)
+		if err := notify(ctx, tx, m, now); err != nil {
+			return nil, "", err
+		}
 		return &Event{Note: reason}, "不予受理", nil
 	})
 }
@@ -628,6 +631,9 @@ func (s *Service) ApproveReply(ctx context.Context, actor account.Actor, id int6
 		}
 		m.AnsweredOn, m.AnsweredAt = Today(now), now
 		m.Late = !m.DueOn.IsZero() && m.AnsweredOn.After(m.DueOn)
+		if err := notify(ctx, tx, m, now); err != nil {
+			return nil, "", err
+		}
 		detail := "审核通过并答复"
 		if r.Publish {
 			Publicize(m, r.Body, s.cfg.Now)
@@ -705,6 +711,30 @@ func (s *Service) CalendarNow(ctx context.Context) (*workday.Calendar, workday.D
 		return err
 	})
 	return cal, Today(s.cfg.Now()), err
+}
+
+// JobNotify is the kind of the job that tells a sender who gave an
+// e-mail address that the message was answered or refused. Its payload is
+// a Notify; the address is read when the job runs, so it never sits in
+// the job queue.
+const JobNotify = "interact.notify"
+
+// Notify is the payload of a JobNotify job.
+type Notify struct {
+	MessageID int64 `json:"message_id"`
+}
+
+// notify enqueues a JobNotify for m when its sender gave an e-mail
+// address, in the transaction of the step (outbox).
+func notify(ctx context.Context, tx Tx, m *Message, now time.Time) error {
+	if m.Sender.Email == "" {
+		return nil
+	}
+	j, err := job.New(JobNotify, Notify{MessageID: m.ID}, now)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, j)
 }
 
 // JobDeadlines is the kind of the daily deadline check.
