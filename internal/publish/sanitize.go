@@ -70,39 +70,101 @@ func Sanitize(body string) (string, error) {
 		return b.String(), nil
 	}
 	body = wordJunk.ReplaceAllString(body, "")
-	clean := policy.Sanitize(body)
-	return tidy(clean)
+	clean, err := tidy(policy.Sanitize(body))
+	if err != nil {
+		return "", err
+	}
+	// Malformed markup can parse into a different tree once cleaned; a
+	// few more rounds reach the form that cleaning leaves alone, so that
+	// sanitising a saved body again never changes it.
+	for range 3 {
+		next, err := tidy(policy.Sanitize(clean))
+		if err != nil {
+			return "", err
+		}
+		if next == clean {
+			break
+		}
+		clean = next
+	}
+	return clean, nil
 }
 
 // tidy drops elements left empty (Word's <p><o:p>&nbsp;</o:p></p>), turns
-// h1 into h2 and writes the tree back.
+// h1 into h2, puts loose text and inline elements at the top level into
+// paragraphs (so a body is always a sequence of blocks and sanitising it
+// again changes nothing), and writes the tree back.
 func tidy(s string) (string, error) {
 	nodes, err := xhtml.ParseFragment(strings.NewReader(s), divContext())
 	if err != nil {
 		return "", err
 	}
 	var buf bytes.Buffer
+	var para []*xhtml.Node // inline nodes waiting for their paragraph
+	flush := func() error {
+		p := &xhtml.Node{Type: xhtml.ElementNode, Data: "p", DataAtom: atom.P}
+		for _, n := range para {
+			p.AppendChild(n)
+		}
+		para = nil
+		if !hasContent(p) {
+			return nil
+		}
+		if err := xhtml.Render(&buf, p); err != nil {
+			return err
+		}
+		buf.WriteByte('\n')
+		return nil
+	}
 	for _, n := range nodes {
 		prune(n)
 		if n.Type == xhtml.ElementNode && isEmptyBlock(n) {
 			continue
 		}
-		if n.Type == xhtml.TextNode && strings.TrimSpace(strings.ReplaceAll(n.Data, "\u00a0", " ")) == "" {
+		if n.Type != xhtml.ElementNode || !blockTags[n.Data] && !containsBlock(n) {
+			if n.Type == xhtml.TextNode || n.Type == xhtml.ElementNode {
+				para = append(para, n)
+			}
 			continue
+		}
+		if err := flush(); err != nil {
+			return "", err
 		}
 		if err := xhtml.Render(&buf, n); err != nil {
 			return "", err
 		}
-		if n.Type == xhtml.ElementNode {
-			buf.WriteByte('\n')
-		}
+		buf.WriteByte('\n')
+	}
+	if err := flush(); err != nil {
+		return "", err
 	}
 	return strings.TrimSpace(buf.String()), nil
 }
 
+// containsBlock reports whether an inline element holds a block (the
+// parser makes <b><p>…</p></b> of misnested markup); it is left as it is,
+// since a paragraph cannot hold it.
+func containsBlock(n *xhtml.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == xhtml.ElementNode && (blockTags[c.Data] || containsBlock(c)) {
+			return true
+		}
+	}
+	return false
+}
+
+// blockTags stand on their own at the top level of a body.
+var blockTags = map[string]bool{"p": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+	"ul": true, "ol": true, "dl": true, "table": true, "blockquote": true, "pre": true, "figure": true, "hr": true,
+	// Stray parts of lists and tables are left where they are: wrapped in
+	// a paragraph, the parser would move them out again.
+	"li": true, "dt": true, "dd": true, "caption": true, "colgroup": true, "col": true, "thead": true, "tbody": true,
+	"tfoot": true, "tr": true, "td": true, "th": true, "figcaption": true}
+
 // blocks that vanish when they hold no text and no image.
 var emptiable = map[string]bool{"p": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
-	"strong": true, "b": true, "em": true, "i": true, "u": true, "s": true, "sub": true, "sup": true, "a": true, "li": true, "blockquote": true}
+	"strong": true, "b": true, "em": true, "i": true, "u": true, "s": true, "sub": true, "sup": true, "a": true, "li": true, "blockquote": true,
+	"table": true, "ul": true, "ol": true}
 
 func prune(n *xhtml.Node) {
 	if n.Type == xhtml.ElementNode && n.Data == "h1" {

@@ -82,3 +82,24 @@ func TestReadRefusesOtherFiles(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRead checks that no file makes the reader panic or hang, and that
+// what it returns survives sanitising.
+func FuzzRead(f *testing.F) {
+	for _, name := range []string{"testdata/notice.docx", "testdata/minimal.docx"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := docx.Read(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			return
+		}
+		if _, err := publish.Sanitize(d.HTML); err != nil {
+			t.Fatalf("Sanitize of converted body: %v", err)
+		}
+	})
+}
