@@ -159,6 +159,9 @@ func TestInteractPublicListNeverShowsContactData(t *testing.T) {
 			mustNotContain(t, "public page", p.body, "王五六", "13712345678", "wang56@example.com")
 		}
 		mustContain(t, "filtered list", b.get("/interact/?kind=complaint").body, "暂无符合条件")
+		hant := b.get("/zh-hant/interact/")
+		mustContain(t, "Traditional list", hant.body, "互動", "高齡津貼如何申領", "已答覆留言")
+		mustNotContain(t, "Traditional list", hant.body, "王五六", "13712345678")
 		mustContain(t, "search", b.get("/interact/?q="+url.QueryEscape("高龄")).body, "高龄津贴如何申领")
 
 		cp := b.get("/interact/consult/" + itoa(cid))
