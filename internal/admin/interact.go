@@ -163,6 +163,7 @@ type interactShowPage struct {
 	CanTriage bool
 	CanDraft  bool
 	CanReview bool
+	CanPull   bool   // may take the message off the public list
 	Form      string // the form that failed
 	In        url.Values
 	Errors    map[string]string
@@ -212,7 +213,7 @@ func (h *handler) interactShowData(w http.ResponseWriter, r *http.Request, id in
 	}
 	p := interactShowPage{basePage: h.base(w, r, "留言 "+m.QueryNo), Msg: m, Events: evs, Mark: interact.MarkOf(cal, m, today),
 		CanTriage: act.HasAny(path, interact.TriageRoles...), CanDraft: act.HasAny(path, interact.DraftRoles...),
-		CanReview: act.HasAny(path, interact.ApproveRoles...)}
+		CanReview: act.HasAny(path, interact.ApproveRoles...), CanPull: act.HasAny(path, account.RoleSection, account.RolePublisher)}
 	for _, o := range orgs {
 		if o.ID == m.OrgID {
 			p.Org = o.Name
@@ -295,6 +296,9 @@ func (h *handler) interactAct(w http.ResponseWriter, r *http.Request) error {
 	case "approve":
 		_, err = svc.ApproveReply(ctx, act, id, in.Get("publish") == "1")
 		flash = "答复已审核通过，留言人可查询答复"
+	case "withdraw":
+		_, err = svc.Withdraw(ctx, act, id, in.Get("reason"))
+		flash = "已从公开列表撤下"
 	default:
 		return apperr.ErrNotFound
 	}

@@ -135,6 +135,16 @@ func TestCitizenAsksBureauForwardsUnitAnswersPublishedMaskedAndRated(t *testing.
 		wantStatus(t, "rate again", again, http.StatusUnprocessableEntity)
 		mustContain(t, "figures", citizen.get("/interact/?org=0").body, "100%")
 
+		// The section head can take it off the public list again, with a reason.
+		wantStatus(t, "withdraw without a reason", head.post(show+"/withdraw", url.Values{"reason": {""}}), http.StatusUnprocessableEntity)
+		unitOfficer = e.browser()
+		unitOfficer.loginFull("fly.xinxiyuan") // the earlier session ran out when the clock moved on
+		wantStatus(t, "unit officer withdraws", unitOfficer.post(show+"/withdraw", url.Values{"reason": {"x"}}), http.StatusForbidden)
+		wantStatus(t, "withdraw", head.post(show+"/withdraw", url.Values{"reason": {"留言人要求不公开"}}), http.StatusSeeOther)
+		mustNotContain(t, "public list after withdrawal", citizen.get("/interact/?org=0").body, "福利院探视时间")
+		wantStatus(t, "withdrawn message page", citizen.get("/interact/"+itoa(id)), http.StatusNotFound)
+		mustContain(t, "sender still reads the answer", citizen.post("/interact/query", url.Values{"no": {no}, "code": {code}}).body, "可探视")
+
 		recs, err := e.app.DB.AuditRecords(t.Context(), audit.Filter{})
 		if err != nil {
 			t.Fatal(err)

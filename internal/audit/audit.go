@@ -96,6 +96,7 @@ const (
 	ActInteractAnswer   Action = "interact_answer"
 	ActInteractRate     Action = "interact_rate"
 	ActInteractSettings Action = "interact_settings"
+	ActInteractWithdraw Action = "interact_withdraw"
 	ActConsultOpen      Action = "consult_open"
 	ActConsultComment   Action = "consult_comment"
 	ActConsultModerate  Action = "consult_moderate"
@@ -139,7 +140,7 @@ var labels = map[Action]string{
 	ActAPITokenCreate: "创建接口令牌", ActAPITokenRevoke: "吊销接口令牌", ActTopicAdd: "新增主题分类", ActTopicRemove: "删除主题分类",
 	ActInteractSubmit: "网上留言", ActInteractAccept: "受理留言", ActInteractReject: "留言不予受理", ActInteractForward: "转办留言",
 	ActInteractAssign: "交办留言", ActInteractNote: "留言内部备注", ActInteractDraft: "拟写留言答复", ActInteractReturn: "退回留言答复",
-	ActInteractAnswer: "审核答复留言", ActInteractRate: "留言满意度评价", ActInteractSettings: "修改留言答复期限",
+	ActInteractAnswer: "审核答复留言", ActInteractRate: "留言满意度评价", ActInteractSettings: "修改留言答复期限", ActInteractWithdraw: "撤下公开的留言",
 	ActConsultOpen: "发起意见征集", ActConsultComment: "提交征集意见", ActConsultModerate: "审核征集意见",
 	ActConsultSummary: "提交意见采纳情况", ActConsultApprove: "审核发布意见采纳情况",
 	ActReportNarrative: "修改年报文字", ActReportFigure: "填报年报数据", ActReportStatus: "年报定稿状态", ActReportWork: "修改年报工作记录",
@@ -157,7 +158,7 @@ func Actions() []Action {
 		ActItemPublish, ActItemPublishUpdate, ActItemUpdate, ActItemExpire, ActItemRepeal, ActItemWithdraw,
 		ActAttachmentAdd, ActAttachmentRemove, ActAPITokenCreate, ActAPITokenRevoke, ActTopicAdd, ActTopicRemove,
 		ActInteractSubmit, ActInteractAccept, ActInteractReject, ActInteractForward, ActInteractAssign, ActInteractNote,
-		ActInteractDraft, ActInteractReturn, ActInteractAnswer, ActInteractRate, ActInteractSettings,
+		ActInteractDraft, ActInteractReturn, ActInteractAnswer, ActInteractRate, ActInteractSettings, ActInteractWithdraw,
 		ActConsultOpen, ActConsultComment, ActConsultModerate, ActConsultSummary, ActConsultApprove,
 		ActReportNarrative, ActReportFigure, ActReportStatus, ActReportWork}
 }

@@ -57,6 +57,8 @@ func (e Event) Label() string {
 		return "内部备注"
 	case "overdue":
 		return "超期提醒"
+	case "withdraw":
+		return "撤下公开"
 	}
 	return e.Action
 }
@@ -641,6 +643,26 @@ func (s *Service) ApproveReply(ctx context.Context, actor account.Actor, id int6
 			detail += "，公开"
 		}
 		return &Event{}, detail, nil
+	})
+}
+
+// Withdraw takes an answered message off the public list, with a reason
+// kept in its history; the sender still reads the answer. It needs the
+// section head or the office publisher role.
+func (s *Service) Withdraw(ctx context.Context, actor account.Actor, id int64, reason string) (*Message, error) {
+	reason = strings.TrimSpace(reason)
+	roles := []account.Role{account.RoleSection, account.RolePublisher}
+	return s.step(ctx, actor, id, "", roles, audit.ActInteractWithdraw, func(tx Tx, m *Message, _ *workday.Calendar, _ time.Time) (*Event, string, error) {
+		if !m.Published {
+			return nil, "", apperr.Invalidf("reason", "该留言未公开")
+		}
+		inv := &apperr.Invalid{}
+		noteField(inv, "reason", reason, true, "请说明撤下的理由")
+		if err := inv.Err(); err != nil {
+			return nil, "", err
+		}
+		m.Published, m.PublicName, m.PublicSubject, m.PublicBody, m.PublicReply = false, "", "", "", ""
+		return &Event{Action: "withdraw", Note: reason, Internal: true}, "撤下公开的留言：" + reason, nil
 	})
 }
 
