@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -155,8 +156,13 @@ func exportOne(h http.Handler, opts ExportOptions, p string) (links []string, is
 	if err := os.WriteFile(dst, body, 0o644); err != nil {
 		return nil, false, 0, err
 	}
-	if isPage {
+	switch {
+	case isPage:
 		links = localLinks(body, p)
+	case strings.HasSuffix(p, "sitemap.xml"):
+		// Items deep in long lists are reached only through pages with a
+		// query string; the sitemap names every one.
+		links = sitemapLinks(body)
 	}
 	return links, isPage, len(body), nil
 }
@@ -216,4 +222,23 @@ func exportable(link, from string) (string, bool) {
 		}
 	}
 	return p, true
+}
+
+// sitemapLinks lists the local paths a sitemap names.
+func sitemapLinks(b []byte) []string {
+	var set struct {
+		URLs []struct {
+			Loc string `xml:"loc"`
+		} `xml:"url"`
+	}
+	if err := xml.Unmarshal(b, &set); err != nil {
+		return nil
+	}
+	var out []string
+	for _, u := range set.URLs {
+		if pu, err := url.Parse(u.Loc); err == nil && pu.RawQuery == "" && strings.HasPrefix(pu.Path, "/") {
+			out = append(out, pu.Path)
+		}
+	}
+	return out
 }

@@ -97,6 +97,9 @@ func openSQLite(ctx context.Context, path string, now func() time.Time) (*DB, er
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	read.SetMaxOpenConns(4)
+	// Keep them open: opening a SQLite connection opens files and runs the
+	// pragmas, which costs more than most queries.
+	read.SetMaxIdleConns(4)
 	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {
 		read.Close()
