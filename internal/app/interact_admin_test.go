@@ -133,7 +133,7 @@ func TestCitizenAsksBureauForwardsUnitAnswersPublishedMaskedAndRated(t *testing.
 		mustContain(t, "rated", rate.body, "感谢您的评价", "您的评价：满意")
 		again := citizen.post("/interact/rate", url.Values{"no": {no}, "code": {code}, "level": {"unsatisfied"}})
 		wantStatus(t, "rate again", again, http.StatusUnprocessableEntity)
-		mustContain(t, "figures", citizen.get("/interact/?org=0").body, "100%")
+		mustContain(t, "figures", citizen.get("/interact/?org=0").body, "100%", "各单位办理情况", "<th scope=\"row\">随州市社会福利院</th><td>1</td><td>1</td>")
 
 		// The section head can take it off the public list again, with a reason.
 		wantStatus(t, "withdraw without a reason", head.post(show+"/withdraw", url.Values{"reason": {""}}), http.StatusUnprocessableEntity)

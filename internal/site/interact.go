@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -115,8 +116,15 @@ type interactListPage struct {
 	OrgID    int64
 	Kind     string
 	Figures  interact.Figures
+	ByOrg    []orgFigures // every org of the site group that received messages
 	PageNo   int
 	More     bool
+}
+
+// orgFigures are one org's figures for the public table.
+type orgFigures struct {
+	Org     org.Org
+	Figures interact.Figures
 }
 
 // OrgName names an org of the site group.
@@ -184,7 +192,11 @@ func (h *handler) interactList(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Messages = msgs
 	// Figures cover every message the orgs received, published or not.
-	all, err := h.Interact.Reader.Messages(r.Context(), interact.Filter{OrgIDs: ids})
+	group := make([]int64, len(p.Orgs))
+	for i, o := range p.Orgs {
+		group[i] = o.ID
+	}
+	all, err := h.Interact.Reader.Messages(r.Context(), interact.Filter{OrgIDs: group})
 	if err != nil {
 		return err
 	}
@@ -192,7 +204,19 @@ func (h *handler) interactList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Figures = interact.Summarize(cal, all, today).Total
+	var mine []interact.Message
+	for _, m := range all {
+		if slices.Contains(ids, m.OrgID) {
+			mine = append(mine, m)
+		}
+	}
+	p.Figures = interact.Summarize(cal, mine, today).Total
+	st := interact.Summarize(cal, all, today)
+	for _, o := range p.Orgs {
+		if f, ok := st.ByOrg[o.ID]; ok {
+			p.ByOrg = append(p.ByOrg, orgFigures{Org: o, Figures: f})
+		}
+	}
 	return h.tmpl.Render(w, http.StatusOK, "interact/list", p)
 }
 
