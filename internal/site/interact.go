@@ -117,6 +117,7 @@ type interactListPage struct {
 	Kind     string
 	Figures  interact.Figures
 	ByOrg    []orgFigures // every org of the site group that received messages
+	Year     int          // the figures are of this year
 	PageNo   int
 	More     bool
 }
@@ -191,16 +192,18 @@ func (h *handler) interactList(w http.ResponseWriter, r *http.Request) error {
 		msgs, p.More = msgs[:interactPageSize], true
 	}
 	p.Messages = msgs
-	// Figures cover every message the orgs received, published or not.
+	// Figures cover every message the orgs received this year, published
+	// or not; the year bounds the work of a public page.
 	group := make([]int64, len(p.Orgs))
 	for i, o := range p.Orgs {
 		group[i] = o.ID
 	}
-	all, err := h.Interact.Reader.Messages(r.Context(), interact.Filter{OrgIDs: group})
+	cal, today, err := h.Interact.Service.CalendarNow(r.Context())
 	if err != nil {
 		return err
 	}
-	cal, today, err := h.Interact.Service.CalendarNow(r.Context())
+	p.Year = today.Year()
+	all, err := h.Interact.Reader.Messages(r.Context(), interact.Filter{OrgIDs: group, From: workday.NewDate(p.Year, 1, 1), To: today})
 	if err != nil {
 		return err
 	}
