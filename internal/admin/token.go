@@ -71,7 +71,11 @@ func (h *handler) tokenList(w http.ResponseWriter, r *http.Request) error {
 // tokenCreate makes a token and shows its secret once; it is not stored.
 func (h *handler) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 	orgID, name := web.FormID(r, "org_id"), r.PostFormValue("name")
-	secret, _, err := h.Pub.Tokens.Create(r.Context(), actor(r), orgID, account.RoleOfficer, name)
+	role := account.Role(r.PostFormValue("role"))
+	if role == "" {
+		role = account.RoleOfficer
+	}
+	secret, _, err := h.Pub.Tokens.Create(r.Context(), actor(r), orgID, role, name)
 	inv, invalid := apperr.AsInvalid(err)
 	if err != nil && !invalid {
 		return err

@@ -33,8 +33,10 @@ type Token struct {
 }
 
 // TokenRoles are the roles a token may carry: systems that feed items in
-// write and submit them; they never review or publish.
-var TokenRoles = []account.Role{account.RoleOfficer}
+// write and submit them (officer); systems such as the 12345 hotline or a
+// provincial platform register disclosure applications and record their
+// steps (request handler). Tokens never review, approve or publish.
+var TokenRoles = []account.Role{account.RoleOfficer, account.RoleHandler}
 
 // tokenPrefix marks Gongkai API tokens, so that secret scanners and people
 // recognise one.
@@ -96,7 +98,7 @@ func (s *Tokens) Create(ctx context.Context, actor account.Actor, orgID int64, r
 		ok = ok || r == role
 	}
 	if !ok {
-		inv.Add("role", "接口令牌只能以信息员身份新建和提交信息")
+		inv.Add("role", "接口令牌只能具有信息员或依申请公开经办人权限")
 	}
 	if err := inv.Err(); err != nil {
 		return "", nil, err
