@@ -128,7 +128,8 @@ func TestPublishingLifecycle(t *testing.T) {
 		}
 		expect(t, "citizen before the scheduled time", citizen.get("/mzj/item/"+id), http.StatusNotFound)
 		e.clock.Add(21 * time.Minute)
-		if n, err := e.app.Jobs.RunDue(t.Context()); err != nil || n != 1 {
+		// The scheduled publish runs, and the search index job it enqueues.
+		if n, err := e.app.Jobs.RunDue(t.Context()); err != nil || n != 2 {
 			t.Fatalf("RunDue at the time = %d, %v", n, err)
 		}
 		r = citizen.get("/mzj/item/" + id)

@@ -520,9 +520,18 @@ func (s *Service) appendLeaf(ctx context.Context, tx Tx, it *Item, v *Version, a
 	if err != nil {
 		return err
 	}
-	_, err = tx.AppendLeaf(ctx, translog.Leaf{OrgID: it.OrgID, OrgCode: it.OrgCode, ItemID: it.ID, Version: v.Number,
-		Action: act, Time: tx.Now(), ContentHash: h})
-	return err
+	if _, err = tx.AppendLeaf(ctx, translog.Leaf{OrgID: it.OrgID, OrgCode: it.OrgCode, ItemID: it.ID, Version: v.Number,
+		Action: act, Time: tx.Now(), ContentHash: h}); err != nil {
+		return err
+	}
+	// The search entry follows in the same transaction's outbox: the
+	// index job is committed with the leaf or not at all.
+	j, err := job.New("search.index", map[string]int64{"item_id": it.ID}, tx.Now())
+	if err != nil {
+		return err
+	}
+	j.UniqueKey = fmt.Sprintf("search.index:%d", it.ID)
+	return tx.Enqueue(ctx, j)
 }
 
 // Schedule sets the approved version to be published at at, by a durable
