@@ -47,7 +47,7 @@ func (e *env) seedInteract(t *testing.T) (msgID, consultID int64) {
 	}
 	today := interact.Today(e.clock.Now())
 	c := &interact.Consultation{OrgID: bureau.ID, Title: "随州市养老服务补贴办法（征求意见稿）", Draft: "第一条 为完善养老服务体系……\n第二条 本办法适用于本市行政区域。",
-		StartOn: today, EndOn: today.AddDays(20)}
+		LinkURL: "/mzj/item/1", StartOn: today, EndOn: today.AddDays(20)}
 	if err := e.app.Interact.OpenConsultation(ctx, e.actor("bangongshi"), c); err != nil {
 		t.Fatalf("seed consultation: %v", err)
 	}
@@ -165,7 +165,7 @@ func TestInteractPublicListNeverShowsContactData(t *testing.T) {
 		mustContain(t, "search", b.get("/interact/?q="+url.QueryEscape("高龄")).body, "高龄津贴如何申领")
 
 		cp := b.get("/interact/consult/" + itoa(cid))
-		mustContain(t, "consultation", cp.body, "养老服务补贴办法", "征集中", "发表意见")
+		mustContain(t, "consultation", cp.body, "养老服务补贴办法", "征集中", "发表意见", `href="/mzj/item/1"`)
 		q, tok := questionRe.FindStringSubmatch(cp.body), tokenRe.FindStringSubmatch(cp.body)
 		r := b.post("/interact/consult/"+itoa(cid), url.Values{"body": {"建议提高补贴标准。"}, "name": {"钱七"}, "phone": {"13500002222"},
 			"captcha": {solveCaptcha(t, q[1])}, "captcha_token": {tok[1]}})

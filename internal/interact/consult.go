@@ -18,7 +18,7 @@ type Consultation struct {
 	OrgID   int64
 	Title   string
 	Draft   string // the draft text
-	LinkURL string // optional: where the draft is published in full
+	LinkURL string // optional: the page of this site where the draft is published in full, e.g. /mzj/item/12
 	StartOn workday.Date
 	EndOn   workday.Date
 
@@ -129,8 +129,11 @@ func (c *Consultation) Validate(today workday.Date) error {
 	if utf8.RuneCountInString(c.Draft) > 50000 {
 		inv.Add("draft", "草案内容不能超过50000字")
 	}
-	if c.LinkURL != "" && !strings.HasPrefix(c.LinkURL, "/") && !strings.HasPrefix(c.LinkURL, "http://") && !strings.HasPrefix(c.LinkURL, "https://") {
-		inv.Add("link_url", "链接应以 http://、https:// 或 / 开头")
+	// Only a page of this site (the draft published as an item): outside
+	// links go through the leaving notice, which forwards only to links it
+	// knows.
+	if c.LinkURL != "" && (!strings.HasPrefix(c.LinkURL, "/") || strings.HasPrefix(c.LinkURL, "//") || utf8.RuneCountInString(c.LinkURL) > 500) {
+		inv.Add("link_url", "请填写本站已发布草案的地址，以 / 开头，例如 /mzj/item/12")
 	}
 	if c.StartOn.IsZero() {
 		inv.Add("start_on", "请填写开始日期")

@@ -285,4 +285,10 @@ func TestConsultationPhaseAndValidate(t *testing.T) {
 	if inv == nil || inv.Fields["title"] == "" || inv.Fields["draft"] == "" || inv.Fields["end_on"] == "" {
 		t.Errorf("Validate(bad) = %v", inv)
 	}
+	for link, ok := range map[string]bool{"/mzj/item/12": true, "https://example.com/draft": false, "//evil.example/x": false, "item/12": false} {
+		c := interact.Consultation{Title: "草案", LinkURL: link, StartOn: d("2026-03-02"), EndOn: d("2026-03-31")}
+		if err := c.Validate(d("2026-03-02")); (err == nil) != ok {
+			t.Errorf("Validate(link %q) = %v, want ok %v", link, err, ok)
+		}
+	}
 }
