@@ -83,6 +83,13 @@ const (
 	ActTopicRemove        Action = "topic_remove"
 )
 
+// Actions of pre-publication screening (issue 4; internal/publish/screen.go).
+const (
+	ActScreenMask     Action = "screen_mask"
+	ActScreenOverride Action = "screen_override"
+	ActScreenWords    Action = "screen_words"
+)
+
 // Actions of public interaction (internal/interact).
 const (
 	ActInteractSubmit   Action = "interact_submit"
@@ -138,6 +145,7 @@ var labels = map[Action]string{
 	ActItemPublishUpdate: "发布更新", ActItemUpdate: "开始更新信息", ActItemExpire: "标记失效", ActItemRepeal: "标记废止",
 	ActItemWithdraw: "撤回信息", ActAttachmentAdd: "上传附件", ActAttachmentRemove: "删除附件",
 	ActAPITokenCreate: "创建接口令牌", ActAPITokenRevoke: "吊销接口令牌", ActTopicAdd: "新增主题分类", ActTopicRemove: "删除主题分类",
+	ActScreenMask: "遮盖检查发现的问题", ActScreenOverride: "放行检查发现的问题", ActScreenWords: "修改敏感词表",
 	ActInteractSubmit: "网上留言", ActInteractAccept: "受理留言", ActInteractReject: "留言不予受理", ActInteractForward: "转办留言",
 	ActInteractAssign: "交办留言", ActInteractNote: "留言内部备注", ActInteractDraft: "拟写留言答复", ActInteractReturn: "退回留言答复",
 	ActInteractAnswer: "审核答复留言", ActInteractRate: "留言满意度评价", ActInteractSettings: "修改留言答复期限", ActInteractWithdraw: "撤下公开的留言",
@@ -157,6 +165,7 @@ func Actions() []Action {
 		ActItemCreate, ActItemSave, ActItemSubmit, ActItemSectionApprove, ActItemApprove, ActItemReject, ActItemSchedule,
 		ActItemPublish, ActItemPublishUpdate, ActItemUpdate, ActItemExpire, ActItemRepeal, ActItemWithdraw,
 		ActAttachmentAdd, ActAttachmentRemove, ActAPITokenCreate, ActAPITokenRevoke, ActTopicAdd, ActTopicRemove,
+		ActScreenMask, ActScreenOverride, ActScreenWords,
 		ActInteractSubmit, ActInteractAccept, ActInteractReject, ActInteractForward, ActInteractAssign, ActInteractNote,
 		ActInteractDraft, ActInteractReturn, ActInteractAnswer, ActInteractRate, ActInteractSettings, ActInteractWithdraw,
 		ActConsultOpen, ActConsultComment, ActConsultModerate, ActConsultSummary, ActConsultApprove,

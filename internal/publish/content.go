@@ -22,6 +22,11 @@ type Attachment struct {
 	SHA256      string // 64 lowercase hex digits
 	Sort        int
 	CreatedAt   time.Time
+	// Caption and IsMap are what the uploader said about an image, for
+	// the map check (screening.CheckMap): a caption that may carry the
+	// map approval number (审图号), and whether the image is a map.
+	Caption string
+	IsMap   bool
 }
 
 // chinaZone is China Standard Time; catalog dates are China dates.

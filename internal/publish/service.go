@@ -48,6 +48,7 @@ type Tx interface {
 	// AppendLeaf appends l to the publication log and returns its index.
 	AppendLeaf(ctx context.Context, l translog.Leaf) (int64, error)
 	Enqueue(ctx context.Context, j job.Job) error
+	ScreenTx
 }
 
 // Store opens publishing transactions.
@@ -94,6 +95,9 @@ var ErrStale = fmt.Errorf("publish: draft changed since it was opened: %w", appe
 type Options struct {
 	// Screener, when not nil, checks every version before it is published.
 	Screener Screener
+	// Screen, when its Extractor is set, scans every submitted version
+	// and every added attachment and stores the findings (screen.go).
+	Screen ScreenConfig
 }
 
 // Service runs the publishing workflow. Each method checks the actor's role
@@ -103,11 +107,12 @@ type Options struct {
 type Service struct {
 	store    Store
 	screener Screener
+	screen   ScreenConfig
 }
 
 // NewService returns a Service over store.
 func NewService(store Store, opts Options) *Service {
-	return &Service{store: store, screener: opts.Screener}
+	return &Service{store: store, screener: opts.Screener, screen: opts.Screen}
 }
 
 // JobScheduled is the job kind that publishes an item at its scheduled time.
@@ -306,7 +311,14 @@ func (s *Service) step(ctx context.Context, actor account.Actor, id int64, act A
 // Submit sends the draft to section review. The version is immutable from
 // now on.
 func (s *Service) Submit(ctx context.Context, actor account.Actor, id int64) error {
+	sc, err := s.scanForSubmit(ctx, actor, id)
+	if err != nil {
+		return err
+	}
 	return s.step(ctx, actor, id, ActSubmit, audit.ActItemSubmit, "", func(tx Tx, st *state) error {
+		if err := s.storeScan(ctx, tx, st, sc); err != nil {
+			return err
+		}
 		st.cur.SubmittedAt = tx.Now()
 		st.it.Reason = ""
 		return tx.SaveVersion(ctx, st.cur, st.cur.Rev)
@@ -326,6 +338,9 @@ func (s *Service) SectionApprove(ctx context.Context, actor account.Actor, id in
 // published. The reviewer may not have written or edited it.
 func (s *Service) Approve(ctx context.Context, actor account.Actor, id int64) error {
 	return s.step(ctx, actor, id, ActApprove, audit.ActItemApprove, "", func(tx Tx, st *state) error {
+		if err := checkFindings(ctx, tx, st); err != nil {
+			return err
+		}
 		st.cur.ReviewBy, st.cur.ReviewAt = actor.Name, tx.Now()
 		return tx.SaveVersion(ctx, st.cur, st.cur.Rev)
 	})
@@ -443,6 +458,9 @@ func (s *Service) publish(ctx context.Context, actor account.Actor, id int64, du
 			return err
 		}
 		if err := checkProactive(st.cur); err != nil {
+			return err
+		}
+		if err := checkFindings(ctx, tx, st); err != nil {
 			return err
 		}
 		return s.publishLocked(ctx, tx, actor, st, to)
@@ -656,10 +674,19 @@ func (s *Service) AddAttachment(ctx context.Context, actor account.Actor, id int
 	case len(a.SHA256) != 64:
 		return fmt.Errorf("attachment without sha256")
 	}
+	found, err := s.scanAttachment(ctx, actor, id, a)
+	if err != nil {
+		return err
+	}
 	return s.step(ctx, actor, id, ActSave, audit.ActAttachmentAdd, a.Name, func(tx Tx, st *state) error {
 		a.ItemID, a.Version = id, st.cur.Number
 		if err := tx.AddAttachment(ctx, a); err != nil {
 			return err
+		}
+		if found != nil {
+			if err := refresh(ctx, tx, id, a.Version, a.ID, found, nil); err != nil {
+				return err
+			}
 		}
 		if !slices.Contains(st.cur.Editors, actor.UserID) {
 			st.cur.Editors = append(st.cur.Editors, actor.UserID)
@@ -673,6 +700,9 @@ func (s *Service) AddAttachment(ctx context.Context, actor account.Actor, id int
 func (s *Service) RemoveAttachment(ctx context.Context, actor account.Actor, id, attID int64) error {
 	return s.step(ctx, actor, id, ActSave, audit.ActAttachmentRemove, strconv.FormatInt(attID, 10), func(tx Tx, st *state) error {
 		if err := tx.RemoveAttachment(ctx, id, st.cur.Number, attID); err != nil {
+			return err
+		}
+		if err := tx.DeleteOpenFindings(ctx, id, st.cur.Number, attID); err != nil {
 			return err
 		}
 		if !slices.Contains(st.cur.Editors, actor.UserID) {

@@ -280,10 +280,10 @@ func (tx *Tx) NextIndexSerial(ctx context.Context, orgID int64, year int) (int, 
 	return n, nil
 }
 
-const attCols = `id, item_id, version, name, content_type, size, sha256, sort, created_at`
+const attCols = `id, item_id, version, name, content_type, size, sha256, sort, created_at, caption, is_map`
 
 func scanAtt(sc interface{ Scan(...any) error }, a *publish.Attachment) error {
-	return sc.Scan(&a.ID, &a.ItemID, &a.Version, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.Sort, timeCol{&a.CreatedAt})
+	return sc.Scan(&a.ID, &a.ItemID, &a.Version, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.Sort, timeCol{&a.CreatedAt}, &a.Caption, &a.IsMap)
 }
 
 // Attachments returns the attachments of one version of an item, in order.
@@ -311,9 +311,9 @@ func (tx *Tx) AddAttachment(ctx context.Context, a *publish.Attachment) error {
 		return fmt.Errorf("next attachment sort: %w", err)
 	}
 	id, err := tx.insert(ctx, `
-		INSERT INTO attachments (item_id, version, name, content_type, size, sha256, sort, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ItemID, a.Version, a.Name, a.ContentType, a.Size, a.SHA256, a.Sort, tx.t(a.CreatedAt))
+		INSERT INTO attachments (item_id, version, name, content_type, size, sha256, sort, created_at, caption, is_map)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ItemID, a.Version, a.Name, a.ContentType, a.Size, a.SHA256, a.Sort, tx.t(a.CreatedAt), a.Caption, a.IsMap)
 	if err != nil {
 		return fmt.Errorf("insert attachment: %w", err)
 	}
@@ -336,8 +336,8 @@ func (tx *Tx) RemoveAttachment(ctx context.Context, itemID int64, version int, i
 // CopyAttachments gives version to of an item the attachments of version from.
 func (tx *Tx) CopyAttachments(ctx context.Context, itemID int64, from, to int) error {
 	_, err := tx.exec(ctx, `
-		INSERT INTO attachments (item_id, version, name, content_type, size, sha256, sort, created_at)
-		SELECT item_id, ?, name, content_type, size, sha256, sort, ?
+		INSERT INTO attachments (item_id, version, name, content_type, size, sha256, sort, created_at, caption, is_map)
+		SELECT item_id, ?, name, content_type, size, sha256, sort, ?, caption, is_map
 		FROM attachments WHERE item_id = ? AND version = ?
 		ORDER BY sort, id`, to, tx.t(tx.now), itemID, from)
 	if err != nil {
