@@ -156,7 +156,7 @@ func serveFile(w http.ResponseWriter, files *blob.Local, a *publish.Attachment) 
 		disp = "inline"
 	}
 	w.Header().Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": a.Name}))
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'")
 	_, err = io.Copy(w, f)
 	return err
 }

@@ -23,6 +23,7 @@ import (
 	"gongkai/internal/job"
 	"gongkai/internal/org"
 	"gongkai/internal/publish"
+	"gongkai/internal/screening/extract"
 	"gongkai/internal/site"
 	"gongkai/internal/store"
 	"gongkai/internal/web"
@@ -57,6 +58,8 @@ type App struct {
 	privateDir string
 	// Interact handles public interaction (issue 7; app/interact.go).
 	Interact *interact.Service
+	// extractor reads attachments for screening (issue 4; app/screening.go).
+	extractor *extract.Extractor
 }
 
 // New opens and migrates the database and builds the handlers. The caller
@@ -88,7 +91,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	a.Orgs = org.NewService(db)
 	a.Jobs = job.NewRunner(db, opts.Log, opts.Now)
 	// Publishing (issue 3): the service, and scheduled publishing.
-	a.Publish = publish.NewService(db, publish.Options{})
+	a.Publish = publish.NewService(db, publish.Options{Screen: a.screenConfig()})
 	a.Jobs.Handle(publish.JobScheduled, a.Publish.RunScheduled)
 	// Expired sessions are refused anyway; removing them keeps the table small.
 	a.Jobs.Handle("sessions.cleanup", func(ctx context.Context, _ job.Job) error {
@@ -159,6 +162,8 @@ func (a *App) buildHandler(now func() time.Time) error {
 	mux.Handle("GET /healthz", http.HandlerFunc(a.healthz))
 	mux.Handle("GET /metrics", privateOnly(a.Metrics.Handler(), errorPage))
 	mux.Handle("GET /static/", assets)
+	// security.txt (RFC 9116), when a contact is configured (app/security.go).
+	mux.Handle("GET /.well-known/security.txt", a.securityTxt(now))
 	mux.Handle("GET /favicon.ico", http.RedirectHandler(assets.Path("favicon.svg"), http.StatusMovedPermanently))
 	// Publication log and JSON API (issue 3).
 	if err := a.publishRoutes(mux); err != nil {
@@ -223,7 +228,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if a.Config.TLS() {
+			// The files are read once here; a renewed certificate needs a
+			// restart (or a reverse proxy that reloads it).
+			errc <- srv.ServeTLS(ln, a.Config.TLSCert, a.Config.TLSKey)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	go a.WatchCache(ctx)
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
@@ -264,5 +277,11 @@ func (a *App) WatchCache(ctx context.Context) {
 	a.DB.WatchCache(ctx, 500*time.Millisecond)
 }
 
-// Close closes the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close stops the screening's PDF engine and closes the database.
+func (a *App) Close() error {
+	err := a.closeScreening()
+	if dberr := a.DB.Close(); err == nil {
+		err = dberr
+	}
+	return err
+}

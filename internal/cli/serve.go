@@ -99,7 +99,11 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("config", cfg.String()))
-	fmt.Fprintf(e.stdout, "Gongkai is serving on http://%s/ (staff: http://%s/admin/)\n", ln.Addr(), ln.Addr())
+	scheme := "http"
+	if cfg.TLS() {
+		scheme = "https"
+	}
+	fmt.Fprintf(e.stdout, "Gongkai is serving on %s://%s/ (staff: %s://%s/admin/)\n", scheme, ln.Addr(), scheme, ln.Addr())
 	if err := a.Serve(ctx, ln); err != nil {
 		return e.errorf(exitFailure, "serve: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -29,6 +30,16 @@ type Config struct {
 	ShutdownWait time.Duration
 	SMTPURL      string // smtp://user:pass@host:port?from=...&to=... for deadline warnings; "" disables e-mail; a secret
 	ApplyCount   string // when application periods start: next_day (default) or same_day
+	// TLSCert and TLSKey are PEM files; when both are set, serve speaks
+	// HTTPS itself (and sends HSTS). Both or neither.
+	TLSCert, TLSKey string
+	// SecurityContact is the Contact of /.well-known/security.txt (RFC
+	// 9116): a mailto: or https: URI; "" serves no security.txt.
+	SecurityContact string
+	// BackupDir receives the daily backup; "" takes no scheduled backups.
+	BackupDir string
+	// BackupKeep is how many daily backups are kept in BackupDir.
+	BackupKeep int
 }
 
 // Var is one setting: its flag name, environment variable, default and
@@ -48,6 +59,11 @@ func Vars() []Var {
 		{"log-format", "GONGKAI_LOG_FORMAT", "text", "log format: text or json", false},
 		{"log-level", "GONGKAI_LOG_LEVEL", "info", "log level: debug, info, warn or error", false},
 		{"apply-counting", "GONGKAI_APPLY_COUNTING", "next_day", "when working-day periods of applications start: next_day (the day of receipt is not counted, the default) or same_day", false},
+		{"tls-cert", "GONGKAI_TLS_CERT", "", "TLS certificate file (PEM, with the chain); with --tls-key, serve HTTPS directly", false},
+		{"tls-key", "GONGKAI_TLS_KEY", "", "TLS private key file (PEM) for --tls-cert", false},
+		{"security-contact", "GONGKAI_SECURITY_CONTACT", "", "contact for /.well-known/security.txt (RFC 9116), e.g. mailto:security@example.gov.cn; empty serves none", false},
+		{"backup-dir", "GONGKAI_BACKUP_DIR", "", "directory for the daily backup (database and files, .tar.gz); empty takes no scheduled backups", false},
+		{"backup-keep", "GONGKAI_BACKUP_KEEP", "7", "how many daily backups to keep in --backup-dir", false},
 		{"smtp-url", "GONGKAI_SMTP_URL", "", "SMTP server for application deadline warnings, smtp://user:pass@host:587?from=gongkai@example.cn&to=office@example.cn; empty sends none", true},
 	}
 }
@@ -94,8 +110,19 @@ func Register(fs *flag.FlagSet, getenv func(string) string, only ...string) func
 			SMTPURL:      get("smtp-url"),
 			ApplyCount:   get("apply-counting"),
 			ShutdownWait: 20 * time.Second,
+			TLSCert:      get("tls-cert"),
+			TLSKey:       get("tls-key"),
+			// Contact is a URI: keep it as given.
+			SecurityContact: get("security-contact"),
+			BackupDir:       get("backup-dir"),
 		}
-		return cfg, cfg.Validate()
+		var errs []error
+		if n, err := strconv.Atoi(get("backup-keep")); err != nil || n < 1 {
+			errs = append(errs, fmt.Errorf("--backup-keep %q: want a whole number of at least 1", get("backup-keep")))
+		} else {
+			cfg.BackupKeep = n
+		}
+		return cfg, errors.Join(append(errs, cfg.Validate())...)
 	}
 }
 
@@ -127,6 +154,12 @@ func (c Config) Validate() error {
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" || u.Query().Get("to") == "" || u.Query().Get("from") == "" {
 			errs = append(errs, errors.New("--smtp-url: want smtp://user:pass@host:port?from=...&to=..."))
 		}
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("--tls-cert and --tls-key: give both files, or neither"))
+	}
+	if c.SecurityContact != "" && !strings.HasPrefix(c.SecurityContact, "mailto:") && !strings.HasPrefix(c.SecurityContact, "https://") && !strings.HasPrefix(c.SecurityContact, "tel:") {
+		errs = append(errs, fmt.Errorf("--security-contact %q: want a mailto:, https: or tel: URI (RFC 9116)", c.SecurityContact))
 	}
 	switch c.LogFormat {
 	case "text", "json":
@@ -160,6 +193,9 @@ func RedactURL(s string) string {
 }
 
 // SecureCookies reports whether cookies must carry the Secure attribute:
-// when the public address is https. Behind a TLS-terminating proxy set
-// --base-url to the https address.
-func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+// when the public address is https or serve speaks TLS itself. Behind a
+// TLS-terminating proxy set --base-url to the https address.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") || c.TLS() }
+
+// TLS reports whether serve speaks HTTPS itself, from certificate files.
+func (c Config) TLS() bool { return c.TLSCert != "" && c.TLSKey != "" }

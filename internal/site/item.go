@@ -230,7 +230,7 @@ func serveFile(w http.ResponseWriter, r *http.Request, cfg ItemConfig) error {
 		disp = "inline"
 	}
 	hd.Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": a.Name}))
-	hd.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+	hd.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'")
 	_, err = io.Copy(w, f)
 	return err
 }

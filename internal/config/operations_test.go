@@ -1,0 +1,58 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestOperationsSettings(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		wantErr string // substring of the error; "" for none
+		check   func(t *testing.T, tls bool, keep int, contact string)
+	}{
+		{name: "defaults: no TLS, keep seven backups", check: func(t *testing.T, tls bool, keep int, contact string) {
+			if tls || keep != 7 || contact != "" {
+				t.Errorf("tls=%v keep=%d contact=%q, want false 7 \"\"", tls, keep, contact)
+			}
+		}},
+		{name: "both certificate files turn TLS on", env: map[string]string{"GONGKAI_TLS_CERT": "/c.pem", "GONGKAI_TLS_KEY": "/k.pem"},
+			check: func(t *testing.T, tls bool, _ int, _ string) {
+				if !tls {
+					t.Error("TLS() = false with both files")
+				}
+			}},
+		{name: "a certificate without its key is refused", args: []string{"--tls-cert", "/c.pem"}, wantErr: "--tls-cert and --tls-key"},
+		{name: "security contact must be a URI", args: []string{"--security-contact", "security@example.cn"}, wantErr: "--security-contact"},
+		{name: "security contact as mailto", args: []string{"--security-contact", "mailto:security@example.cn"},
+			check: func(t *testing.T, _ bool, _ int, contact string) {
+				if contact != "mailto:security@example.cn" {
+					t.Errorf("contact = %q", contact)
+				}
+			}},
+		{name: "backup retention below one is refused", args: []string{"--backup-keep", "0"}, wantErr: "--backup-keep"},
+		{name: "backup retention from the environment", env: map[string]string{"GONGKAI_BACKUP_KEEP": "30"},
+			check: func(t *testing.T, _ bool, keep int, _ string) {
+				if keep != 30 {
+					t.Errorf("keep = %d, want 30", keep)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := load(t, tt.args, tt.env)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("load() error = %v, want one mentioning %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("load: %v", err)
+			}
+			tt.check(t, cfg.TLS(), cfg.BackupKeep, cfg.SecurityContact)
+		})
+	}
+}
