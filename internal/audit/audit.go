@@ -119,6 +119,19 @@ const (
 	ActReportWork      Action = "report_work"
 )
 
+// Actions of the site group (internal/syndicate): pushes to upper sites,
+// submissions to upper bodies, units' required disclosures.
+const (
+	ActPushSend           Action = "push_send"
+	ActPushAccept         Action = "push_accept"
+	ActPushDecline        Action = "push_decline"
+	ActSubmissionRecord   Action = "submission_record"
+	ActSubmissionUpdate   Action = "submission_update"
+	ActDisclosureApproval Action = "disclosure_approval"
+	ActDisclosureRemind   Action = "disclosure_remind"
+	ActSenderKeyAdd       Action = "sender_key_add"
+)
+
 // Label is the action's name in the staff UI.
 func (a Action) Label() string {
 	if l, ok := labels[a]; ok {
@@ -152,6 +165,9 @@ var labels = map[Action]string{
 	ActConsultOpen: "发起意见征集", ActConsultComment: "提交征集意见", ActConsultModerate: "审核征集意见",
 	ActConsultSummary: "提交意见采纳情况", ActConsultApprove: "审核发布意见采纳情况",
 	ActReportNarrative: "修改年报文字", ActReportFigure: "填报年报数据", ActReportStatus: "年报定稿状态", ActReportWork: "修改年报工作记录",
+	ActPushSend: "推送信息至上级网站", ActPushAccept: "采用推送的信息", ActPushDecline: "退回推送的信息",
+	ActSubmissionRecord: "登记信息报送", ActSubmissionUpdate: "修改信息报送", ActDisclosureApproval: "登记预决算批复日期",
+	ActDisclosureRemind: "提醒应公开事项", ActSenderKeyAdd: "登记推送来源公钥",
 }
 
 // Actions lists the known actions, for filters in the staff UI.
@@ -169,7 +185,9 @@ func Actions() []Action {
 		ActInteractSubmit, ActInteractAccept, ActInteractReject, ActInteractForward, ActInteractAssign, ActInteractNote,
 		ActInteractDraft, ActInteractReturn, ActInteractAnswer, ActInteractRate, ActInteractSettings, ActInteractWithdraw,
 		ActConsultOpen, ActConsultComment, ActConsultModerate, ActConsultSummary, ActConsultApprove,
-		ActReportNarrative, ActReportFigure, ActReportStatus, ActReportWork}
+		ActReportNarrative, ActReportFigure, ActReportStatus, ActReportWork,
+		ActPushSend, ActPushAccept, ActPushDecline, ActSubmissionRecord, ActSubmissionUpdate, ActDisclosureApproval,
+		ActDisclosureRemind, ActSenderKeyAdd}
 }
 
 // Record is one entry of the audit trail.

@@ -1,0 +1,226 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"gongkai/internal/publish"
+	"gongkai/internal/syndicate"
+)
+
+// UpdateSyndicate runs fn in one write transaction.
+func (db *DB) UpdateSyndicate(ctx context.Context, fn func(syndicate.Tx) error) error {
+	return db.Update(ctx, func(tx *Tx) error { return fn(tx) })
+}
+
+const pushCols = `p.id, p.item_id, p.from_org_id, p.to_org_id, p.column_id, p.state, p.note, p.reason, p.pushed_by, p.pushed_by_name,
+	p.pushed_at, p.decided_by, p.decided_by_name, p.decided_at, COALESCE(i.title, p.remote_title)`
+
+const pushFrom = ` FROM pushes p LEFT JOIN items i ON i.id = p.item_id`
+
+func scanPush(sc interface{ Scan(...any) error }, p *syndicate.Push) error {
+	return sc.Scan(&p.ID, &p.ItemID, &p.FromOrgID, &p.ToOrgID, &p.ColumnID, &p.State, &p.Note, &p.Reason, &p.PushedBy, &p.PushedByName,
+		timeCol{&p.PushedAt}, &p.DecidedBy, &p.DecidedByName, timeCol{&p.DecidedAt}, &p.Title)
+}
+
+// Push returns one push by ID.
+func (tx *Tx) Push(ctx context.Context, id int64) (*syndicate.Push, error) {
+	var p syndicate.Push
+	err := scanPush(tx.queryRow(ctx, `SELECT `+pushCols+pushFrom+` WHERE p.id = ?`, id), &p)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("push", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("select push %d: %w", id, err)
+	}
+	return &p, nil
+}
+
+func (tx *Tx) pushes(ctx context.Context, where string, args ...any) ([]syndicate.Push, error) {
+	rows, err := tx.query(ctx, `SELECT `+pushCols+pushFrom+` WHERE `+where+` ORDER BY p.pushed_at DESC, p.id DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("select pushes: %w", err)
+	}
+	defer rows.Close()
+	var out []syndicate.Push
+	for rows.Next() {
+		var p syndicate.Push
+		if err := scanPush(rows, &p); err != nil {
+			return nil, fmt.Errorf("scan push: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// ItemPushes returns the pushes of one item, newest first.
+func (tx *Tx) ItemPushes(ctx context.Context, itemID int64) ([]syndicate.Push, error) {
+	return tx.pushes(ctx, `p.item_id = ?`, itemID)
+}
+
+// CreatePush inserts p and sets its ID and time. A second waiting or
+// accepted push of the same item to the same org fails with
+// apperr.ErrConflict.
+func (tx *Tx) CreatePush(ctx context.Context, p *syndicate.Push) error {
+	p.PushedAt = tx.now
+	id, err := tx.insert(ctx, `
+		INSERT INTO pushes (item_id, from_org_id, to_org_id, column_id, state, note, pushed_by, pushed_by_name, pushed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ItemID, p.FromOrgID, p.ToOrgID, p.ColumnID, p.State, p.Note, p.PushedBy, p.PushedByName, tx.t(p.PushedAt))
+	if err != nil {
+		return fmt.Errorf("insert push: %w", err)
+	}
+	p.ID = id
+	return nil
+}
+
+// SavePush stores a decision on p and sets its decision time.
+func (tx *Tx) SavePush(ctx context.Context, p *syndicate.Push) error {
+	p.DecidedAt = tx.now
+	_, err := tx.exec(ctx, `UPDATE pushes SET state = ?, column_id = ?, reason = ?, decided_by = ?, decided_by_name = ?, decided_at = ? WHERE id = ?`,
+		p.State, p.ColumnID, p.Reason, p.DecidedBy, p.DecidedByName, tx.t(p.DecidedAt), p.ID)
+	if err != nil {
+		return fmt.Errorf("update push %d: %w", p.ID, err)
+	}
+	return nil
+}
+
+// PushesTo returns the pushes to the given orgs (the upper orgs' inbox),
+// waiting ones first, then the newest.
+func (db *DB) PushesTo(ctx context.Context, orgIDs []int64) (out []syndicate.Push, err error) {
+	if len(orgIDs) == 0 {
+		return nil, nil
+	}
+	err = db.View(ctx, func(tx *Tx) error {
+		out, err = tx.pushes(ctx, `p.to_org_id IN (`+placeholders(len(orgIDs))+`)`, int64Args(orgIDs)...)
+		return err
+	})
+	waitingFirst(out)
+	return out, err
+}
+
+// PushesFrom returns the pushes sent by the given orgs, newest first.
+func (db *DB) PushesFrom(ctx context.Context, orgIDs []int64) (out []syndicate.Push, err error) {
+	if len(orgIDs) == 0 {
+		return nil, nil
+	}
+	err = db.View(ctx, func(tx *Tx) error {
+		out, err = tx.pushes(ctx, `p.from_org_id IN (`+placeholders(len(orgIDs))+`)`, int64Args(orgIDs)...)
+		return err
+	})
+	return out, err
+}
+
+// Push returns one push by ID.
+func (db *DB) Push(ctx context.Context, id int64) (out *syndicate.Push, err error) {
+	err = db.View(ctx, func(tx *Tx) error { out, err = tx.Push(ctx, id); return err })
+	return out, err
+}
+
+// ItemPushes returns the pushes of one item, newest first.
+func (db *DB) ItemPushes(ctx context.Context, itemID int64) (out []syndicate.Push, err error) {
+	err = db.View(ctx, func(tx *Tx) error { out, err = tx.ItemPushes(ctx, itemID); return err })
+	return out, err
+}
+
+func waitingFirst(ps []syndicate.Push) {
+	var w, rest []syndicate.Push
+	for _, p := range ps {
+		if p.State == syndicate.StatePushed {
+			w = append(w, p)
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	copy(ps, append(w, rest...))
+}
+
+func int64Args(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+// AcceptedPush returns the accepted push of item itemID to org toOrgID,
+// and false when there is none: what lets the upper site show the item.
+func (db *DB) AcceptedPush(ctx context.Context, toOrgID, itemID int64) (out syndicate.Push, ok bool, err error) {
+	err = db.View(ctx, func(tx *Tx) error {
+		ps, err := tx.pushes(ctx, `p.to_org_id = ? AND p.item_id = ? AND p.state = 'accepted'`, toOrgID, itemID)
+		if err != nil || len(ps) == 0 {
+			return err
+		}
+		out, ok = ps[0], true
+		return nil
+	})
+	return out, ok, err
+}
+
+// ColumnListing lists the public items of a column of org orgID, newest
+// first: the org's own items in the column and items of other orgs whose
+// push into the column was accepted. Withdrawn originals are left out.
+func (db *DB) ColumnListing(ctx context.Context, orgID, columnID int64, limit, offset int) (out []publish.Listed, total int, err error) {
+	if limit <= 0 || limit > 200 {
+		limit = 20
+	}
+	q := `SELECT ` + itemCols + `, ` + prefixed("v.", versionCols) + `, COUNT(*) OVER ()` + itemFrom +
+		` JOIN item_versions v ON v.item_id = i.id AND v.number = i.live_version
+		WHERE i.live_version > 0 AND i.state <> 'withdrawn' AND (
+			(i.org_id = ? AND i.id IN (SELECT item_id FROM item_columns WHERE column_id = ?))
+			OR i.id IN (SELECT item_id FROM pushes WHERE to_org_id = ? AND column_id = ? AND state = 'accepted' AND item_id > 0))
+		ORDER BY i.first_published_at DESC, i.id DESC LIMIT ? OFFSET ?`
+	err = db.View(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx, q, orgID, columnID, orgID, columnID, limit, offset)
+		if err != nil {
+			return fmt.Errorf("select column listing: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l publish.Listed
+			it, v := &l.Item, &l.Version
+			var vdate, cols, editors, written, formed string
+			err := rows.Scan(&it.ID, &it.OrgID, &it.OrgCode, &it.State, &it.Current, &it.Live, strCol{&it.IndexNo}, &it.ColumnID, &it.Title,
+				&it.Validity, &vdate, timeCol{&it.FirstPublishedAt}, timeCol{&it.LastPublishedAt}, timeCol{&it.ScheduledAt},
+				&it.Reason, &it.CreatedBy, timeCol{&it.CreatedAt}, timeCol{&it.UpdatedAt},
+				&v.ItemID, &v.Number, &v.Rev, &v.Title, &v.Subtitle, &v.Summary, &v.Body, &v.Source, &v.Author, &v.ColumnID, &cols,
+				&v.DocNo, &v.Issuer, &v.Topic, &v.Genre, &written, &formed, &v.Disclosure, &v.Keywords, &v.ChangeNote, &v.AuthorID, &v.AuthorName,
+				&editors, timeCol{&v.CreatedAt}, timeCol{&v.UpdatedAt}, timeCol{&v.SubmittedAt}, &v.SectionBy, timeCol{&v.SectionAt},
+				&v.ReviewBy, timeCol{&v.ReviewAt}, timeCol{&v.PublishedAt}, &total)
+			if err != nil {
+				return fmt.Errorf("scan column listing: %w", err)
+			}
+			it.ValidityDate = parseDay(vdate)
+			v.Columns, v.Editors = splitIDs(cols), splitIDs(editors)
+			v.WrittenDate, v.FormedDate = parseDay(written), parseDay(formed)
+			out = append(out, l)
+		}
+		return rows.Err()
+	})
+	return out, total, err
+}
+
+// PushCounts returns how many items the orgs orgIDs pushed to upper sites
+// in year (China time), and how many of those were accepted and declined.
+func (db *DB) PushCounts(ctx context.Context, orgIDs []int64, year int) (c syndicate.Counts, err error) {
+	if len(orgIDs) == 0 {
+		return c, nil
+	}
+	from, to := time.Date(year, 1, 1, 0, 0, 0, 0, chinaTime), time.Date(year+1, 1, 1, 0, 0, 0, 0, chinaTime)
+	err = db.View(ctx, func(tx *Tx) error {
+		args := append(int64Args(orgIDs), tx.t(from), tx.t(to))
+		return tx.queryRow(ctx, `SELECT COUNT(*),
+				COALESCE(SUM(CASE WHEN state = 'accepted' THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN state = 'declined' THEN 1 ELSE 0 END), 0)
+			FROM pushes WHERE from_org_id IN (`+placeholders(len(orgIDs))+`) AND pushed_at >= ? AND pushed_at < ?`, args...).
+			Scan(&c.Pushed, &c.Accepted, &c.Declined)
+	})
+	if err != nil {
+		return c, fmt.Errorf("count pushes: %w", err)
+	}
+	return c, nil
+}
+
