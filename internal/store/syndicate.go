@@ -223,4 +223,3 @@ func (db *DB) PushCounts(ctx context.Context, orgIDs []int64, year int) (c syndi
 	}
 	return c, nil
 }
-

@@ -52,10 +52,10 @@ type Push struct {
 	ToOrgID   int64
 	// ColumnID is the upper org's column: proposed by the sender, chosen
 	// by the upper org on acceptance.
-	ColumnID int64
-	State    State
-	Note     string // the sender's note to the upper org
-	Reason   string // why it was declined
+	ColumnID      int64
+	State         State
+	Note          string // the sender's note to the upper org
+	Reason        string // why it was declined
 	PushedBy      int64
 	PushedByName  string
 	PushedAt      time.Time
