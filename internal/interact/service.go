@@ -96,6 +96,8 @@ type Tx interface {
 	// CreateMessage inserts m and sets its ID; a query number in use
 	// wraps apperr.ErrConflict.
 	CreateMessage(ctx context.Context, m *Message) error
+	// UpdateMessage saves m; when the message changed since m was read
+	// (m.UpdatedAt) it saves nothing and wraps apperr.ErrConflict.
 	UpdateMessage(ctx context.Context, m *Message) error
 	// OpenMessages returns every message not yet answered or rejected.
 	OpenMessages(ctx context.Context) ([]Message, error)

@@ -436,3 +436,33 @@ func TestMessageFilters(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestConcurrentStepsConflict checks that a step working from a stale
+// read of a message is refused instead of overwriting the other.
+func TestConcurrentStepsConflict(t *testing.T) {
+	eachDB(t, func(t *testing.T, w *world) {
+		ctx := t.Context()
+		m := valid()
+		m.OrgID = w.bureau.ID
+		id := w.submit(t, m, "203.0.113.5").Message.ID
+		var stale *interact.Message
+		if err := w.db.View(ctx, func(tx *store.Tx) error {
+			var err error
+			stale, err = tx.Message(ctx, id)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		w.clock.Add(time.Second)
+		must(w.svc.Accept(ctx, w.act("mzj.office"), id))
+		stale.State = interact.StateRejected
+		err := w.db.Update(ctx, func(tx *store.Tx) error { return tx.UpdateMessage(ctx, stale) })
+		if !errors.Is(err, apperr.ErrConflict) {
+			t.Fatalf("stale UpdateMessage = %v, want a conflict", err)
+		}
+		got, _ := must2(w.svc.View(ctx, w.act("mzj.office"), id))
+		if got.State != interact.StateAccepted {
+			t.Errorf("state = %s, want accepted", got.State)
+		}
+	})
+}

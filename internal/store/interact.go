@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"gongkai/internal/apperr"
 	"gongkai/internal/interact"
 	"gongkai/internal/workday"
 )
@@ -112,17 +113,28 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *interact.Message) error {
 }
 
 // UpdateMessage saves what handling changes: org, state, assignment,
-// deadline, answer and the published texts.
+// deadline, answer and the published texts. m.UpdatedAt must be the value
+// read with the message: if the row was changed since (two staff members
+// acting on it at once), nothing is saved and the error wraps
+// apperr.ErrConflict.
 func (tx *Tx) UpdateMessage(ctx context.Context, m *interact.Message) error {
-	m.UpdatedAt = tx.now
-	_, err := tx.exec(ctx, `UPDATE interact_messages SET org_id = ?, state = ?, section = ?, handler_id = ?, reject_reason = ?, due_on = ?,
+	read := m.UpdatedAt
+	res, err := tx.exec(ctx, `UPDATE interact_messages SET org_id = ?, state = ?, section = ?, handler_id = ?, reject_reason = ?, due_on = ?,
 		answered_on = ?, answered_at = ?, late = ?, published = ?, public_name = ?, public_subject = ?, public_body = ?, public_reply = ?, updated_at = ?
-		WHERE id = ?`,
+		WHERE id = ? AND updated_at = ?`,
 		m.OrgID, m.State, m.Section, nullID(m.HandlerID), m.RejectReason, day(m.DueOn), day(m.AnsweredOn), tx.nt(m.AnsweredAt), m.Late, m.Published,
-		m.PublicName, m.PublicSubject, m.PublicBody, m.PublicReply, tx.t(m.UpdatedAt), m.ID)
+		m.PublicName, m.PublicSubject, m.PublicBody, m.PublicReply, tx.t(tx.now), m.ID, tx.t(read))
 	if err != nil {
 		return fmt.Errorf("update message %d: %w", m.ID, err)
 	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("update message %d: %w", m.ID, err)
+	}
+	if n != 1 {
+		return fmt.Errorf("message %d changed meanwhile: %w", m.ID, apperr.ErrConflict)
+	}
+	m.UpdatedAt = tx.now
 	return nil
 }
 
