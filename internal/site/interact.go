@@ -167,10 +167,8 @@ func (h *handler) interactList(w http.ResponseWriter, r *http.Request) error {
 	}
 	// An org's list covers its subordinate units too.
 	var ids []int64
-	for _, id := range org.Subtree(p.Orgs, []int64{p.OrgID}) {
-		if p.OrgID != 0 {
-			ids = append(ids, id)
-		}
+	if slices.ContainsFunc(p.Orgs, func(o org.Org) bool { return o.ID == p.OrgID }) {
+		ids = org.Subtree(p.Orgs, []int64{p.OrgID})
 	}
 	if len(ids) == 0 {
 		p.OrgID, ids = 0, nil
