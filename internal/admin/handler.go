@@ -50,6 +50,7 @@ type Config struct {
 	Apply         ApplyConfig      // disclosure on application (issue 5)
 	Interact      InteractConfig   // public interaction and consultations (issue 7)
 	Report        ReportConfig     // annual report and statistics (issue 8)
+	Syndicate     SyndicateConfig  // site group: pushes to upper sites (issue 9)
 }
 
 type handler struct {

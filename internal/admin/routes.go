@@ -51,6 +51,9 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/users/{id}/totp-reset", h.page(stageFull, h.userResetTOTP))
 	mux.Handle("POST /admin/users/{id}/unlock", h.page(stageFull, h.userUnlock))
 
+	// Site group: pushes to upper sites, submissions, required disclosures (issue 9).
+	h.syndicateRoutes(mux)
+
 	// Items and their review (issue 3).
 	mux.Handle("GET /admin/items", h.page(stageFull, h.itemList))
 	mux.Handle("GET /admin/items/new", h.page(stageFull, h.itemNew))

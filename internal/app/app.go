@@ -26,6 +26,7 @@ import (
 	"gongkai/internal/screening/extract"
 	"gongkai/internal/site"
 	"gongkai/internal/store"
+	"gongkai/internal/syndicate"
 	"gongkai/internal/web"
 )
 
@@ -58,6 +59,8 @@ type App struct {
 	privateDir string
 	// Interact handles public interaction (issue 7; app/interact.go).
 	Interact *interact.Service
+	// Syndicate pushes items to upper orgs' sites (issue 9; app/syndicate.go).
+	Syndicate *syndicate.Service
 	// extractor reads attachments for screening (issue 4; app/screening.go).
 	extractor *extract.Extractor
 }
@@ -93,6 +96,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	// Publishing (issue 3): the service, and scheduled publishing.
 	a.Publish = publish.NewService(db, publish.Options{Screen: a.screenConfig()})
 	a.Jobs.Handle(publish.JobScheduled, a.Publish.RunScheduled)
+	a.Syndicate = syndicate.NewService(db)
 	// Expired sessions are refused anyway; removing them keeps the table small.
 	a.Jobs.Handle("sessions.cleanup", func(ctx context.Context, _ job.Job) error {
 		n, err := db.DeleteExpiredSessions(ctx)
@@ -147,13 +151,13 @@ func (a *App) buildHandler(now func() time.Time) error {
 	a.DB.RefreshCacheGen(context.Background())
 	a.Pages = site.NewPageCache(64<<20, a.DB.CacheGen)
 	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite(),
-		Interact: a.interactSite(now), Search: a.DB, Catalog: a.DB, Cache: a.Pages})
+		Interact: a.interactSite(now), Search: a.DB, Catalog: a.DB, Cache: a.Pages, Syndication: a.DB})
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}
 	adminH, err := admin.New(admin.Config{Apply: a.applyAdmin(), Log: a.Log, Reader: a.DB, Accounts: a.Accounts, Orgs: a.Orgs, Assets: assets,
 		SecureCookies: a.Config.SecureCookies(), Now: now, Pub: a.publishAdmin(), Interact: a.interactAdmin(),
-		Report: a.reportAdmin()})
+		Report: a.reportAdmin(), Syndicate: a.syndicateAdmin()})
 	if err != nil {
 		return fmt.Errorf("build admin: %w", err)
 	}

@@ -80,6 +80,9 @@ func TestEveryTemplateRenders(t *testing.T) {
 		check(totp2, totpPages)
 		pubPages := map[string]visit{"review/queue": {"GET", "/admin/review", nil, 200},
 			"item/form": {"GET", "/admin/items/" + itoa(draftID) + "/edit", nil, 200}}
+		// Site group (issue 9): pushes to upper sites.
+		pubPages["syndicate/list"] = visit{"GET", "/admin/pushes", nil, 200}
+		pubPages["syndicate/push"] = visit{"GET", "/admin/items/" + itoa(itemID) + "/push", nil, 200}
 		check(totp, pubPages)
 
 		sitePages := map[string]string{"home": "/", "column": "/col/zwgk/", "page": "/col/nb2017/", "orgs": "/orgs", "error": "/col/none/", "leave": "/leave?to=" + url.QueryEscape("https://beian.miit.gov.cn/"), "search": "/search?q=" + url.QueryEscape("民政"), "catalog": "/catalog"}

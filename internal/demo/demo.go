@@ -129,6 +129,8 @@ func users() []userSpec {
 		{"lingdao", "周领导", "bureau", []account.Role{account.RoleLeader}},
 		{"mzj.admin", "孙管理", "bureau", []account.Role{account.RoleAdmin}},
 		{"fly.xinxiyuan", "吴信息", "welfare", []account.Role{account.RoleOfficer}},
+		// The city portal's office: accepts items the bureaus push (issue 9).
+		{"szf.bangongshi", "郑门户", "city", []account.Role{account.RolePublisher}},
 	}
 }
 

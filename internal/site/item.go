@@ -65,8 +65,7 @@ func (h *handler) columnItems(r *http.Request, sc *siteCtx, c org.Column) (listi
 	}
 	l.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
 	l.Page = max(l.Page, 1)
-	rows, total, err := h.Items.Items.Items(r.Context(), publish.Filter{Public: true, OrgIDs: []int64{sc.Org.ID}, ColumnID: c.ID,
-		Limit: perPage, Offset: (l.Page - 1) * perPage})
+	rows, total, err := h.listColumn(r.Context(), sc.Org.ID, c.ID, perPage, (l.Page-1)*perPage)
 	if err != nil {
 		return l, err
 	}
@@ -85,7 +84,7 @@ func (h *handler) latest(ctx context.Context, orgID, columnID int64, n int) ([]p
 	if h.Items.Items == nil {
 		return nil, nil
 	}
-	rows, _, err := h.Items.Items.Items(ctx, publish.Filter{Public: true, OrgIDs: []int64{orgID}, ColumnID: columnID, Limit: n})
+	rows, _, err := h.listColumn(ctx, orgID, columnID, n, 0)
 	return rows, err
 }
 
@@ -112,6 +111,8 @@ type itemPage struct {
 	LeafIndex int64
 	HasLeaf   bool
 	Withdrawn bool
+	// Source is the org the item comes from when it was pushed here.
+	Source string
 }
 
 // item shows a published item with its catalog metadata. A withdrawn item
@@ -127,7 +128,18 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if it.OrgID != sc.Org.ID || it.Live == 0 {
+	// An item of another org is shown here only while its push here is
+	// accepted and the original is public (issue 9, site/syndicate.go).
+	pushedCol, pushed := int64(0), false
+	if it.OrgID != sc.Org.ID {
+		if pushedCol, pushed, err = h.pushedTo(ctx, sc, it); err != nil {
+			return err
+		}
+		if !pushed {
+			return fmt.Errorf("item %d is not shown on this site: %w", id, apperr.ErrNotFound)
+		}
+	}
+	if it.Live == 0 {
 		return fmt.Errorf("item %d is not public on this site: %w", id, apperr.ErrNotFound)
 	}
 	p := itemPage{page: newPage(r, sc, "已撤回"), Item: it}
@@ -158,8 +170,18 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) error {
 			p.Updates = append(p.Updates, updateView{Date: publish.ChinaDate(vs[i].PublishedAt), Note: vs[i].ChangeNote})
 		}
 	}
+	colID := v.ColumnID
+	if pushed {
+		colID = pushedCol
+		p.Source = p.page.Source(publish.Listed{Item: *it})
+		for i := range sc.Orgs {
+			if sc.Orgs[i].ID == it.OrgID {
+				p.Canonical = h.originalURL(r, &sc.Orgs[i], it.ID)
+			}
+		}
+	}
 	for i := range sc.Columns {
-		if sc.Columns[i].ID == v.ColumnID {
+		if sc.Columns[i].ID == colID {
 			c := sc.Columns[i]
 			p.Column = &c
 			for _, a := range ancestors(sc.Columns, c) {

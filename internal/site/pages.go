@@ -30,6 +30,10 @@ type page struct {
 	Here    string // this page's path, without the /zh-hant prefix
 	Elder   bool   // elderly-friendly mode is on
 	Feeds   []feedLink
+	// Canonical is the original's address for an item shown here by a
+	// push from another org's site.
+	Canonical string
+	orgs      []org.Org // the site group, for the source of pushed items
 }
 
 // feedLink is an Atom feed a page advertises in its head.
@@ -112,6 +116,7 @@ func newPage(r *http.Request, sc *siteCtx, title string) page {
 		return p
 	}
 	p.Org, p.Base, p.Hant, p.Here = sc.Org, sc.Base, sc.Hant, sc.Path
+	p.orgs = sc.Orgs
 	if sc.Org != nil {
 		p.Feeds = []feedLink{{Title: siteName(sc.Org), URL: sc.Base + "/feed.xml"}}
 	}

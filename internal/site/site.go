@@ -57,6 +57,9 @@ type Config struct {
 	Cache *PageCache
 	// SearchLimit limits searches per client address; nil gives a default.
 	SearchLimit *web.RateLimiter
+	// Syndication shows items pushed from orgs below in the columns that
+	// accepted them (site/syndicate.go); nil shows only own items.
+	Syndication SyndicationSource
 }
 
 type handler struct {

@@ -1,0 +1,302 @@
+package admin
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gongkai/internal/account"
+	"gongkai/internal/apperr"
+	"gongkai/internal/org"
+	"gongkai/internal/publish"
+	"gongkai/internal/syndicate"
+)
+
+// SyndicateConfig holds what the site-group pages need (issue 9). With a
+// nil Service the pages answer 404.
+type SyndicateConfig struct {
+	Service *syndicate.Service
+	Reader  SyndicateReader
+}
+
+// SyndicateReader is what the push pages read. *store.DB implements it.
+type SyndicateReader interface {
+	PushesTo(ctx context.Context, orgIDs []int64) ([]syndicate.Push, error)
+	PushesFrom(ctx context.Context, orgIDs []int64) ([]syndicate.Push, error)
+	Push(ctx context.Context, id int64) (*syndicate.Push, error)
+	ItemPushes(ctx context.Context, itemID int64) ([]syndicate.Push, error)
+}
+
+func (h *handler) syndicateRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/pushes", h.page(stageFull, h.pushList))
+	mux.Handle("POST /admin/pushes/{id}/accept", h.page(stageFull, h.pushAccept))
+	mux.Handle("POST /admin/pushes/{id}/decline", h.page(stageFull, h.pushDecline))
+	mux.Handle("GET /admin/items/{id}/push", h.page(stageFull, h.pushForm))
+	mux.Handle("POST /admin/items/{id}/push", h.page(stageFull, h.pushCreate))
+}
+
+// pushRow is a push with what the lists show around it.
+type pushRow struct {
+	syndicate.Push
+	From, To, Column string
+	Columns          []org.Column // the upper org's receiving columns, for accepting
+	Errors           map[string]string
+	Reason           string
+}
+
+type pushListPage struct {
+	basePage
+	Inbox []pushRow
+	Sent  []pushRow
+}
+
+func (h *handler) syndicateOn() error {
+	if h.Syndicate.Service == nil {
+		return apperr.ErrNotFound
+	}
+	return nil
+}
+
+// pushListPage builds the inbox of pushes to the orgs where the user is
+// a publisher, and the pushes sent from them.
+func (h *handler) pushListPage(w http.ResponseWriter, r *http.Request) (pushListPage, error) {
+	if err := h.syndicateOn(); err != nil {
+		return pushListPage{}, err
+	}
+	ctx, act := r.Context(), actor(r)
+	orgs, err := h.Reader.Orgs(ctx)
+	if err != nil {
+		return pushListPage{}, err
+	}
+	scope := org.Scope(orgs, act, account.RolePublisher)
+	if len(scope) == 0 {
+		return pushListPage{}, apperr.ErrForbidden
+	}
+	p := pushListPage{basePage: h.base(w, r, "信息推送")}
+	in, err := h.Syndicate.Reader.PushesTo(ctx, scope)
+	if err != nil {
+		return p, err
+	}
+	cols := map[int64][]org.Column{}
+	for _, x := range in {
+		row, err := h.pushRow(ctx, orgs, x, cols)
+		if err != nil {
+			return p, err
+		}
+		p.Inbox = append(p.Inbox, row)
+	}
+	sent, err := h.Syndicate.Reader.PushesFrom(ctx, scope)
+	if err != nil {
+		return p, err
+	}
+	for _, x := range sent {
+		row, err := h.pushRow(ctx, orgs, x, cols)
+		if err != nil {
+			return p, err
+		}
+		p.Sent = append(p.Sent, row)
+	}
+	return p, nil
+}
+
+func (h *handler) pushRow(ctx context.Context, orgs []org.Org, x syndicate.Push, cols map[int64][]org.Column) (pushRow, error) {
+	row := pushRow{Push: x, From: orgLabel(orgs, x.FromOrgID), To: orgLabel(orgs, x.ToOrgID)}
+	cs, ok := cols[x.ToOrgID]
+	if !ok {
+		all, err := h.Reader.Columns(ctx, x.ToOrgID)
+		if err != nil {
+			return row, err
+		}
+		for _, c := range all {
+			if syndicate.Receiving(&c, x.ToOrgID) {
+				cs = append(cs, c)
+			}
+		}
+		cols[x.ToOrgID] = cs
+	}
+	row.Columns = cs
+	for _, c := range cs {
+		if c.ID == x.ColumnID {
+			row.Column = c.Name
+		}
+	}
+	return row, nil
+}
+
+func orgLabel(orgs []org.Org, id int64) string {
+	for _, o := range orgs {
+		if o.ID == id {
+			return o.Name
+		}
+	}
+	return ""
+}
+
+// pushList shows the inbox of pushes waiting for a decision and the
+// pushes sent.
+func (h *handler) pushList(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.pushListPage(w, r)
+	if err != nil {
+		return err
+	}
+	return h.tmpl.Render(w, http.StatusOK, "syndicate/list", p)
+}
+
+func (h *handler) pushAccept(w http.ResponseWriter, r *http.Request) error {
+	return h.pushDecide(w, r, true)
+}
+
+func (h *handler) pushDecline(w http.ResponseWriter, r *http.Request) error {
+	return h.pushDecide(w, r, false)
+}
+
+func (h *handler) pushDecide(w http.ResponseWriter, r *http.Request, accept bool) error {
+	if err := h.syndicateOn(); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return apperr.ErrNotFound
+	}
+	colID, _ := strconv.ParseInt(r.PostFormValue("column"), 10, 64)
+	reason := r.PostFormValue("reason")
+	if accept {
+		err = h.Syndicate.Service.Accept(r.Context(), actor(r), id, colID)
+	} else {
+		err = h.Syndicate.Service.Decline(r.Context(), actor(r), id, reason)
+	}
+	if inv, ok := apperr.AsInvalid(err); ok {
+		// Show the inbox again with the message next to the push's form
+		// and what was typed kept.
+		p, perr := h.pushListPage(w, r)
+		if perr != nil {
+			return perr
+		}
+		for i := range p.Inbox {
+			if p.Inbox[i].ID == id {
+				p.Inbox[i].Errors, p.Inbox[i].Reason = inv.Fields, reason
+				if colID != 0 {
+					p.Inbox[i].ColumnID = colID
+				}
+			}
+		}
+		return h.tmpl.Render(w, http.StatusUnprocessableEntity, "syndicate/list", p)
+	}
+	if err != nil {
+		return err
+	}
+	msg := "已退回推送的信息"
+	if accept {
+		msg = "已采用推送的信息，已在本网站栏目中显示"
+	}
+	redirect(w, r, "/admin/pushes", msg)
+	return nil
+}
+
+// pushTarget is an upper org with its receiving columns.
+type pushTarget struct {
+	Org     org.Org
+	Columns []org.Column
+}
+
+type pushFormPage struct {
+	basePage
+	Item    *publish.Item
+	Targets []pushTarget
+	Earlier []pushRow
+	Column  int64
+	Note    string
+	Errors  map[string]string
+}
+
+func (h *handler) pushFormPage(w http.ResponseWriter, r *http.Request) (pushFormPage, error) {
+	if err := h.syndicateOn(); err != nil {
+		return pushFormPage{}, err
+	}
+	ctx, act := r.Context(), actor(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return pushFormPage{}, apperr.ErrNotFound
+	}
+	it, err := h.Pub.Items.Item(ctx, id)
+	if err != nil {
+		return pushFormPage{}, err
+	}
+	orgs, err := h.Reader.Orgs(ctx)
+	if err != nil {
+		return pushFormPage{}, err
+	}
+	if !act.Has(account.RolePublisher, org.Path(orgs, it.OrgID)) {
+		return pushFormPage{}, apperr.ErrForbidden
+	}
+	p := pushFormPage{basePage: h.base(w, r, "推送至上级网站"), Item: it}
+	for _, o := range syndicate.Ancestors(orgs, it.OrgID) {
+		cs, err := h.Reader.Columns(ctx, o.ID)
+		if err != nil {
+			return p, err
+		}
+		t := pushTarget{Org: o}
+		for _, c := range cs {
+			if syndicate.Receiving(&c, o.ID) && c.Visible {
+				t.Columns = append(t.Columns, c)
+			}
+		}
+		p.Targets = append(p.Targets, t)
+	}
+	earlier, err := h.Syndicate.Reader.ItemPushes(ctx, id)
+	if err != nil {
+		return p, err
+	}
+	cols := map[int64][]org.Column{}
+	for _, x := range earlier {
+		row, err := h.pushRow(ctx, orgs, x, cols)
+		if err != nil {
+			return p, err
+		}
+		p.Earlier = append(p.Earlier, row)
+	}
+	return p, nil
+}
+
+// pushForm offers a published item to a column of an upper org's site.
+func (h *handler) pushForm(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.pushFormPage(w, r)
+	if err != nil {
+		return err
+	}
+	return h.tmpl.Render(w, http.StatusOK, "syndicate/push", p)
+}
+
+func (h *handler) pushCreate(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.pushFormPage(w, r)
+	if err != nil {
+		return err
+	}
+	p.Column, _ = strconv.ParseInt(r.PostFormValue("column"), 10, 64)
+	p.Note = r.PostFormValue("note")
+	// The column chosen names the upper org; an unknown column leaves the
+	// org unknown, which the rules refuse.
+	var toOrg int64
+	for _, t := range p.Targets {
+		if slices.ContainsFunc(t.Columns, func(c org.Column) bool { return c.ID == p.Column }) {
+			toOrg = t.Org.ID
+		}
+	}
+	_, err = h.Syndicate.Service.PushItem(r.Context(), actor(r), p.Item.ID, toOrg, p.Column, p.Note)
+	if inv, ok := apperr.AsInvalid(err); ok {
+		p.Errors = inv.Fields
+		if toOrg == 0 && p.Errors["column"] == "" {
+			// Without a column there is no upper org: say so at the column.
+			p.Errors["column"] = strings.TrimSpace(p.Errors["to_org"] + " 请选择上级网站的栏目")
+			delete(p.Errors, "to_org")
+		}
+		return h.tmpl.Render(w, http.StatusUnprocessableEntity, "syndicate/push", p)
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/admin/items/"+strconv.FormatInt(p.Item.ID, 10)+"/push", "已推送，等待上级网站处理")
+	return nil
+}
