@@ -204,20 +204,26 @@ func (db *DB) ColumnListing(ctx context.Context, orgID, columnID int64, limit, o
 }
 
 // PushCounts returns how many items the orgs orgIDs pushed to upper sites
-// in year (China time), and how many of those were accepted and declined.
+// in year (China time), and how many of those were accepted and declined:
+// the annual report's "在随州市人民政府网站公开民政信息50余条".
 func (db *DB) PushCounts(ctx context.Context, orgIDs []int64, year int) (c syndicate.Counts, err error) {
+	err = db.View(ctx, func(tx *Tx) error { c, err = tx.PushCounts(ctx, orgIDs, year); return err })
+	return c, err
+}
+
+// PushCounts is DB.PushCounts inside a transaction, for the annual
+// report's facts (store/report.go).
+func (tx *Tx) PushCounts(ctx context.Context, orgIDs []int64, year int) (c syndicate.Counts, err error) {
 	if len(orgIDs) == 0 {
 		return c, nil
 	}
 	from, to := time.Date(year, 1, 1, 0, 0, 0, 0, chinaTime), time.Date(year+1, 1, 1, 0, 0, 0, 0, chinaTime)
-	err = db.View(ctx, func(tx *Tx) error {
-		args := append(int64Args(orgIDs), tx.t(from), tx.t(to))
-		return tx.queryRow(ctx, `SELECT COUNT(*),
-				COALESCE(SUM(CASE WHEN state = 'accepted' THEN 1 ELSE 0 END), 0),
-				COALESCE(SUM(CASE WHEN state = 'declined' THEN 1 ELSE 0 END), 0)
-			FROM pushes WHERE from_org_id IN (`+placeholders(len(orgIDs))+`) AND pushed_at >= ? AND pushed_at < ?`, args...).
-			Scan(&c.Pushed, &c.Accepted, &c.Declined)
-	})
+	args := append(int64Args(orgIDs), tx.t(from), tx.t(to))
+	err = tx.queryRow(ctx, `SELECT COUNT(*),
+			COALESCE(SUM(CASE WHEN state = 'accepted' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN state = 'declined' THEN 1 ELSE 0 END), 0)
+		FROM pushes WHERE from_org_id IN (`+placeholders(len(orgIDs))+`) AND pushed_at >= ? AND pushed_at < ?`, args...).
+		Scan(&c.Pushed, &c.Accepted, &c.Declined)
 	if err != nil {
 		return c, fmt.Errorf("count pushes: %w", err)
 	}
