@@ -135,13 +135,14 @@ func TestInteractQueryIsThrottled(t *testing.T) {
 func TestInteractSubmissionsAreThrottled(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *env) {
 		b := e.browser()
-		var last int
+		var last resp
 		for range 8 {
-			last = b.post("/interact/new", url.Values{"subject": {"x"}}).status
+			last = b.post("/interact/new", url.Values{"subject": {"洪水般的留言"}, "body": {"内容"}})
 		}
-		if last != http.StatusTooManyRequests {
-			t.Errorf("8th post = %d, want 429", last)
+		if last.status != http.StatusTooManyRequests {
+			t.Errorf("8th post = %d, want 429", last.status)
 		}
+		mustContain(t, "throttled form", last.body, "提交过于频繁", `value="洪水般的留言"`, "内容</textarea>")
 	})
 }
 

@@ -68,6 +68,9 @@ func (h *handler) interactRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /interact/consult/{id}", web.NoStore(h.wrap(h.consultComment)))
 }
 
+// throttled is the message for a client over the submission limit.
+const throttled = "提交过于频繁，请几分钟后再试。您填写的内容已保留在下方。"
+
 func (h *handler) interactEnabled() error {
 	if h.Interact.Service == nil {
 		return apperr.ErrNotFound
@@ -288,13 +291,14 @@ func (h *handler) interactSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := h.interactEnabled(); err != nil {
 		return err
 	}
-	if err := h.Interact.SubmitLimit.Check(r); err != nil {
-		h.Log.LogAttrs(r.Context(), slog.LevelWarn, "message submissions throttled", slog.String("request_id", web.RequestID(r)))
-		return err
-	}
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	in := interactInput{Kind: f("kind"), Subject: f("subject"), Body: f("body"), Name: f("name"), Phone: f("phone"), Email: f("email"),
 		OrgID: web.FormID(r, "org_id"), Consent: r.PostFormValue("consent") == "1"}
+	if err := h.Interact.SubmitLimit.Check(r); err != nil {
+		// Refused, but what was typed comes back so it is not lost.
+		h.Log.LogAttrs(r.Context(), slog.LevelWarn, "message submissions throttled", slog.String("request_id", web.RequestID(r)))
+		return h.renderInteractForm(w, r, http.StatusTooManyRequests, in, map[string]string{"": throttled})
+	}
 	sc := siteOf(r)
 	valid := false
 	for _, o := range groupOrgs(sc) {
@@ -532,9 +536,6 @@ func (h *handler) consultComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Interact.SubmitLimit.Check(r); err != nil {
-		return err
-	}
 	c, err := h.Interact.Reader.Consultation(r.Context(), id)
 	if err != nil {
 		return err
@@ -545,6 +546,10 @@ func (h *handler) consultComment(w http.ResponseWriter, r *http.Request) error {
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	in := interact.Comment{Sender: interact.Sender{Name: f("name"), Phone: f("phone")}, Body: f("body")}
 	p := consultPage{In: in, Errors: map[string]string{}}
+	if err := h.Interact.SubmitLimit.Check(r); err != nil {
+		p.Errors[""] = throttled
+		return h.renderConsult(w, r, http.StatusTooManyRequests, p)
+	}
 	cm := in
 	if inv, ok := apperr.AsInvalid(cm.Validate()); ok {
 		p.Errors = inv.Fields
