@@ -12,6 +12,9 @@ import (
 	"gongkai/internal/workday"
 )
 
+// *Tx is what the interaction service reads and writes through.
+var _ interact.Tx = (*Tx)(nil)
+
 // UpdateInteract runs fn in one write transaction.
 func (db *DB) UpdateInteract(ctx context.Context, fn func(interact.Tx) error) error {
 	return db.Update(ctx, func(tx *Tx) error { return fn(tx) })
