@@ -19,6 +19,10 @@ import (
 type SyndicateConfig struct {
 	Service *syndicate.Service
 	Reader  SyndicateReader
+	// Submissions records submissions to upper bodies (信息报送,
+	// admin/submission.go); nil answers 404.
+	Submissions      *syndicate.Submissions
+	SubmissionReader SubmissionReader
 }
 
 // SyndicateReader is what the push pages read. *store.DB implements it.
@@ -35,6 +39,7 @@ func (h *handler) syndicateRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/pushes/{id}/decline", h.page(stageFull, h.pushDecline))
 	mux.Handle("GET /admin/items/{id}/push", h.page(stageFull, h.pushForm))
 	mux.Handle("POST /admin/items/{id}/push", h.page(stageFull, h.pushCreate))
+	h.submissionRoutes(mux)
 }
 
 // pushRow is a push with what the lists show around it.

@@ -83,6 +83,11 @@ func TestEveryTemplateRenders(t *testing.T) {
 		// Site group (issue 9): pushes to upper sites.
 		pubPages["syndicate/list"] = visit{"GET", "/admin/pushes", nil, 200}
 		pubPages["syndicate/push"] = visit{"GET", "/admin/items/" + itoa(itemID) + "/push", nil, 200}
+		pubPages["syndicate/submissions"] = visit{"GET", "/admin/submissions", nil, 200}
+		totp.post("/admin/submissions", url.Values{"org_id": {itoa(bureau.ID)}, "title": {"报送样例"}, "recipient": {"省民政厅"}, "submitted_on": {"2026-03-01"}})
+		if subs, err := e.app.DB.Submissions(t.Context(), []int64{bureau.ID}, 2026); err == nil && len(subs) > 0 {
+			pubPages["syndicate/submission"] = visit{"GET", "/admin/submissions/" + itoa(subs[0].ID) + "/edit", nil, 200}
+		}
 		check(totp, pubPages)
 
 		sitePages := map[string]string{"home": "/", "column": "/col/zwgk/", "page": "/col/nb2017/", "orgs": "/orgs", "error": "/col/none/", "leave": "/leave?to=" + url.QueryEscape("https://beian.miit.gov.cn/"), "search": "/search?q=" + url.QueryEscape("民政"), "catalog": "/catalog"}
