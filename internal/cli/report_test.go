@@ -3,10 +3,12 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestReportAnnual(t *testing.T) {
@@ -14,9 +16,11 @@ func TestReportAnnual(t *testing.T) {
 	if code, _, errOut := run(t, nil, "", "demo", "--data", dir); code != 0 {
 		t.Fatalf("demo: exit %d: %s", code, errOut)
 	}
+	// The demo data gives the current year a full report (demo.LoadReport).
+	year := fmt.Sprint(time.Now().Year())
 	for _, format := range []string{"html", "json", "xlsx", "docx"} {
 		out := filepath.Join(dir, "report."+format)
-		code, _, errOut := run(t, nil, "", "report", "annual", "--data", dir, "--org", "42130021", "--year", "2026", "--format", format, "--out", out)
+		code, _, errOut := run(t, nil, "", "report", "annual", "--data", dir, "--org", "42130021", "--year", year, "--format", format, "--out", out)
 		if code != 0 {
 			t.Fatalf("report annual --format %s: exit %d: %s", format, code, errOut)
 		}
@@ -26,15 +30,20 @@ func TestReportAnnual(t *testing.T) {
 		}
 		switch format {
 		case "html":
-			if !bytes.Contains(data, []byte("随州市民政局2026年政府信息公开工作年度报告")) || !bytes.Contains(data, []byte("@page { size: A4")) {
+			if !bytes.Contains(data, []byte("随州市民政局"+year+"年政府信息公开工作年度报告")) || !bytes.Contains(data, []byte("@page { size: A4")) {
 				t.Errorf("html lacks title or A4 stylesheet")
 			}
 		case "json":
 			var v struct {
-				Values map[string]string `json:"values"`
+				Values     map[string]string `json:"values"`
+				Mismatches []any             `json:"mismatches"`
 			}
 			if err := json.Unmarshal(data, &v); err != nil || len(v.Values) == 0 {
 				t.Errorf("json: %v, %d values", err, len(v.Values))
+			}
+			if v.Values["3.carried_in.total"] == "0" || v.Values["2.licensing"] != "126" || len(v.Mismatches) != 0 {
+				t.Errorf("demo report is not full: carried in %s, licensing %s, mismatches %v",
+					v.Values["3.carried_in.total"], v.Values["2.licensing"], v.Mismatches)
 			}
 		default:
 			if !bytes.HasPrefix(data, []byte("PK")) {
@@ -42,7 +51,7 @@ func TestReportAnnual(t *testing.T) {
 			}
 		}
 	}
-	code, out, _ := run(t, nil, "", "report", "annual", "--data", dir, "--org", "42130021", "--year", "2026", "--format", "json")
+	code, out, _ := run(t, nil, "", "report", "annual", "--data", dir, "--org", "42130021", "--year", year, "--format", "json")
 	if code != 0 || !strings.Contains(out, "三、收到和处理政府信息公开申请情况") {
 		t.Errorf("json to stdout: exit %d", code)
 	}

@@ -13,6 +13,7 @@ import (
 	"gongkai/internal/app"
 	"gongkai/internal/config"
 	"gongkai/internal/demo"
+	"gongkai/internal/report"
 )
 
 func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
@@ -95,6 +96,10 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			if err := demo.LoadInteract(ctx, a.DB, a.DB.Now()); err != nil {
 				return e.errorf(exitFailure, "serve: load demo messages: %v", err)
 			}
+			// A year of applications, figures and text for the annual report (issue 8).
+			if err := demo.LoadReport(ctx, a.DB, a.Apply, report.NewService(a.DB), a.DB.Now()); err != nil {
+				return e.errorf(exitFailure, "serve: load demo annual report: %v", err)
+			}
 			printCredentials(e.stdout, creds)
 		}
 	}
@@ -176,6 +181,9 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	}
 	if err := demo.LoadInteract(ctx, a.DB, a.DB.Now()); err != nil {
 		return e.errorf(exitFailure, "demo: messages: %v", err)
+	}
+	if err := demo.LoadReport(ctx, a.DB, a.Apply, report.NewService(a.DB), a.DB.Now()); err != nil {
+		return e.errorf(exitFailure, "demo: annual report: %v", err)
 	}
 	if *items > 0 {
 		if err := loadBulkItems(ctx, e, a, *items); err != nil {
