@@ -64,7 +64,13 @@ func (h *handler) storeUpload(r *http.Request, field string) (*publish.Attachmen
 		return nil, apperr.Invalidf(field, "请选择要上传的文件")
 	}
 	defer file.Close()
-	sum, size, err := h.Pub.Files.Put(file, publish.MaxAttachment)
+	// JPEG and PNG lose their EXIF (GPS position), XMP and comments
+	// before they are stored (issue 4; admin/screening.go).
+	clean, err := stripMetadata(file, field)
+	if err != nil {
+		return nil, err
+	}
+	sum, size, err := h.Pub.Files.Put(clean, publish.MaxAttachment)
 	if errors.Is(err, blob.ErrTooLarge) {
 		return nil, apperr.Invalidf(field, "文件过大，不能超过%d MB", publish.MaxAttachment>>20)
 	}
@@ -86,6 +92,7 @@ func (h *handler) attachmentAdd(w http.ResponseWriter, r *http.Request) error {
 	}
 	a, err := h.storeUpload(r, "file")
 	if err == nil {
+		a.Caption, a.IsMap = strings.TrimSpace(r.PostFormValue("caption")), r.PostFormValue("is_map") != ""
 		err = h.Pub.Service.AddAttachment(r.Context(), actor(r), it.ID, a)
 	}
 	if inv, ok := apperr.AsInvalid(err); ok {
@@ -94,6 +101,7 @@ func (h *handler) attachmentAdd(w http.ResponseWriter, r *http.Request) error {
 			return perr
 		}
 		page.Errors = showErrors(inv.Fields)
+		page.Screen.Caption, page.Screen.IsMap = r.PostFormValue("caption"), r.PostFormValue("is_map") != ""
 		return h.tmpl.Render(w, http.StatusUnprocessableEntity, "item/show", page)
 	}
 	if err != nil {
@@ -218,7 +226,11 @@ func (h *handler) importDocx(r *http.Request, it *publish.Item) error {
 	}
 	body := doc.HTML
 	for i, img := range doc.Images {
-		sum, size, err := h.Pub.Files.Put(bytes.NewReader(img.Data), publish.MaxAttachment)
+		clean, err := stripMetadata(bytes.NewReader(img.Data), "docx")
+		if err != nil {
+			return err
+		}
+		sum, size, err := h.Pub.Files.Put(clean, publish.MaxAttachment)
 		if err != nil {
 			return apperr.Invalidf("docx", "文档中的图片过大")
 		}

@@ -41,6 +41,8 @@ type PublishConfig struct {
 	// Tokens manages API tokens; TokenList lists them.
 	Tokens    *publish.Tokens
 	TokenList TokenReader
+	// Findings reads screening findings (issue 4; admin/screening.go).
+	Findings FindingReader
 }
 
 // staffRoles may see an org's items in the staff UI.
@@ -374,6 +376,7 @@ type itemShowPage struct {
 	Provis    bool
 	PublicURL string
 	Today     string
+	Screen    screenPanel // screening findings (admin/screening.go)
 }
 
 // Can reports whether the signed-in user may perform act now.
@@ -420,6 +423,9 @@ func (h *handler) itemShowPage(w http.ResponseWriter, r *http.Request, it *publi
 			p.Due, p.HasDue = due.To.String(), true
 			p.DaysLeft, p.Provis, _ = publish.DaysLeft(h.Pub.Calendar, cur, publish.Today(h.Now()))
 		}
+	}
+	if p.Screen, err = h.screenPanel(ctx, act, it, cur, atts, path); err != nil {
+		return itemShowPage{}, err
 	}
 	if it.Public() && o != nil {
 		p.PublicURL = "/" + o.Site.PathPrefix + "/item/" + strconv.FormatInt(it.ID, 10)
@@ -555,7 +561,7 @@ func showErrors(fields map[string]string) map[string]string {
 	var top []string
 	for k, m := range fields {
 		switch k {
-		case "reason", "publish_at", "validity_date", "file":
+		case "reason", "publish_at", "validity_date", "file", "caption":
 			out[k] = m
 		default:
 			top = append(top, m)

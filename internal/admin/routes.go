@@ -85,6 +85,13 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/topics", h.page(stageFull, h.topicAdd))
 	mux.Handle("POST /admin/topics/remove", h.page(stageFull, h.topicRemove))
 
+	// Pre-publication screening: findings on the item page, word list (admin/screening.go).
+	mux.Handle("POST /admin/items/{id}/findings/{fid}/mask", h.page(stageFull, h.findingMask))
+	mux.Handle("POST /admin/items/{id}/findings/{fid}/override", h.page(stageFull, h.findingOverride))
+	mux.Handle("POST /admin/items/{id}/attachments/{att}/mask-column", h.page(stageFull, h.columnMask))
+	mux.Handle("GET /admin/screening/words", h.page(stageFull, h.wordsShow))
+	mux.Handle("POST /admin/screening/words", h.page(stageFull, h.wordsSave))
+
 	// Disclosure on application and the holiday calendar (admin/apply.go).
 	h.applyRoutes(mux)
 

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"testing"
 
+	"gongkai/internal/account"
 	"gongkai/internal/admin"
 	"gongkai/internal/site"
 	"gongkai/internal/web"
@@ -89,6 +90,10 @@ func TestEveryTemplateRenders(t *testing.T) {
 			pubPages["syndicate/submission"] = visit{"GET", "/admin/submissions/" + itoa(subs[0].ID) + "/edit", nil, 200}
 		}
 		check(totp, pubPages)
+		// Screening (issue 4): the site group's word list, for the city administrator.
+		cityAdm := e.newStaff(t, "cs.admin", e.org("42130000").ID, account.RoleAdmin)
+		screenPages := map[string]visit{"screening/words": {"GET", "/admin/screening/words", nil, 200}}
+		check(cityAdm, screenPages)
 
 		sitePages := map[string]string{"home": "/", "column": "/col/zwgk/", "page": "/col/nb2017/", "orgs": "/orgs", "error": "/col/none/", "leave": "/leave?to=" + url.QueryEscape("https://beian.miit.gov.cn/"), "search": "/search?q=" + url.QueryEscape("民政"), "catalog": "/catalog"}
 		// Disclosure on application; apply/receipt after a POST is checked by TestPublicApplication.
@@ -122,6 +127,8 @@ func TestEveryTemplateRenders(t *testing.T) {
 			_, c := enrolPages[n]
 			_, d := totpPages[n]
 			_, p := pubPages[n]
+			_, sp := screenPages[n]
+			p = p || sp
 			if !a && !b && !c && !d && !p && !applyCovered[n] && !interactCovered[n] {
 				t.Errorf("admin template %s is not visited by this test", n)
 			}

@@ -33,7 +33,7 @@ func (a *App) files() *blob.Local {
 // publishAdmin is what the staff UI needs for items and reviews.
 func (a *App) publishAdmin() admin.PublishConfig {
 	return admin.PublishConfig{Service: a.Publish, Items: a.DB, Files: a.files(), Calendar: workday.Embedded(),
-		Tokens: publish.NewTokens(a.DB), TokenList: a.DB}
+		Tokens: publish.NewTokens(a.DB), TokenList: a.DB, Findings: a.DB}
 }
 
 // limitBody caps request bodies at n bytes, except uploads of attachments

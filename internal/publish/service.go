@@ -665,6 +665,8 @@ func (s *Service) AddAttachment(ctx context.Context, actor account.Actor, id int
 	switch {
 	case a.Name == "" || utf8.RuneCountInString(a.Name) > 200 || strings.ContainsAny(a.Name, "/\\\x00"):
 		return apperr.Invalidf("file", "文件名为空、过长或含有非法字符")
+	case utf8.RuneCountInString(a.Caption) > 300:
+		return apperr.Invalidf("caption", "图片说明不能超过300个字")
 	case a.Size <= 0:
 		return apperr.Invalidf("file", "请选择要上传的文件")
 	case a.Size > MaxAttachment:
