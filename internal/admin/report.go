@@ -104,6 +104,17 @@ func (p reportPage) WorkFields() []reportField {
 		{"attendees", "参训人数"}, {"amount", "经费金额（万元）"}}
 }
 
+// GeneratedParas is the generated draft in paragraphs, for display.
+func (p reportPage) GeneratedParas() []string {
+	var out []string
+	for _, l := range strings.Split(p.Generated, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // V returns a typed value of the failed form.
 func (p reportPage) V(name string) string { return p.Values[name] }
 
