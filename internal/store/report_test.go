@@ -49,6 +49,13 @@ func (f *reportFixture) ts(t time.Time) any {
 
 func newReportFixture(t *testing.T, db *store.DB, code string) *reportFixture {
 	t.Helper()
+	f := newReportFixtureTB(t, db, code)
+	f.t = t
+	return f
+}
+
+func newReportFixtureTB(t testing.TB, db *store.DB, code string) *reportFixture {
+	t.Helper()
 	ctx := t.Context()
 	o := &org.Org{Code: code, Name: "随州市民政局" + code, Site: org.Site{PathPrefix: "p" + code}}
 	col := &org.Column{Kind: org.ColumnList, Slug: "zcwj", Name: "政策文件", Visible: true}
@@ -62,7 +69,7 @@ func newReportFixture(t *testing.T, db *store.DB, code string) *reportFixture {
 	if err != nil {
 		t.Fatalf("create org: %v", err)
 	}
-	return &reportFixture{t: t, db: db, orgID: o.ID, colID: col.ID}
+	return &reportFixture{db: db, orgID: o.ID, colID: col.ID}
 }
 
 type docSpec struct {

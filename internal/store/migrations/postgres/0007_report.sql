@@ -44,7 +44,6 @@ CREATE TABLE report_work (
 );
 CREATE INDEX report_work_org ON report_work (org_id, year, kind);
 
-CREATE INDEX report_apply_received ON apply_applications (org_id, received_on);
-CREATE INDEX report_apply_answered ON apply_applications (org_id, answered_on);
+CREATE INDEX report_apply_cover ON apply_applications (org_id, applicant_kind, org_type, outcome, outcome_reason, received_on, answered_on);
 CREATE INDEX report_item_versions_genre ON item_versions (genre, item_id, number);
 CREATE INDEX report_items_first ON items (org_id, first_published_at);
