@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"gongkai/internal/account"
 	"gongkai/internal/org"
 	"gongkai/internal/screening"
+	"gongkai/internal/screening/imagemeta"
 )
 
 // syntheticID returns an 18-character identity number with prefecture
@@ -337,4 +340,86 @@ func TestScreeningWordList(t *testing.T) {
 		r = adm.get("/admin/audit?action=screen_words")
 		mustContain(t, "audit trail", r.body, "敏感词表共2个词")
 	})
+}
+
+// TestScreeningImages strips the GPS position from uploaded photos before
+// they are stored, and blocks a map without an approval number until the
+// caption carries one.
+func TestScreeningImages(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		c := newCrew(e)
+		officer := c.as("xinxiyuan")
+		r := officer.post("/admin/items", e.itemForm("社区服务站位置", "<p>见附图。</p>"))
+		expect(t, "create", r, http.StatusSeeOther)
+		item := r.location
+		for _, name := range []string{"gps.jpg", "gps.png"} {
+			data, err := os.ReadFile("../screening/imagemeta/testdata/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info, err := imagemeta.Inspect(data); err != nil || !info.GPS && !info.Other {
+				t.Fatalf("fixture %s has no metadata to strip: %+v, %v", name, info, err)
+			}
+			expect(t, "upload "+name, officer.upload(item+"/attachments", "file", name, data), http.StatusSeeOther)
+		}
+		page := officer.get(item)
+		links := regexp.MustCompile(`href="(/admin/items/\d+/attachments/\d+)">gps\.(jpg|png)<`).FindAllStringSubmatch(page.body, -1)
+		if len(links) != 2 {
+			t.Fatalf("item page lists %d photos, want 2", len(links))
+		}
+		for _, m := range links {
+			got := officer.get(m[1])
+			expect(t, "download "+m[2], got, http.StatusOK)
+			info, err := imagemeta.Inspect([]byte(got.body))
+			// A JPEG keeps a minimal EXIF block with its orientation only.
+			if err != nil || info.GPS || info.Other {
+				t.Errorf("stored %s still has metadata: %+v, %v", m[2], info, err)
+			}
+		}
+
+		// A map: marked as one, with and without an approval number.
+		png, err := os.ReadFile("../screening/imagemeta/testdata/gps.png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = uploadWith(officer, item+"/attachments", "区划.png", png, url.Values{"caption": {"随州市社区服务站分布"}, "is_map": {"1"}})
+		expect(t, "upload a map", r, http.StatusSeeOther)
+		c.run(t, item, "submit", "section-approve")
+		page = c.as("baomi").get(item)
+		mustContain(t, "review page", page.body, "地图未标注审图号", "1 处须处理")
+		r = c.as("baomi").post(item+"/approve", nil)
+		expect(t, "approve a map without approval number", r, http.StatusUnprocessableEntity)
+		r = c.as("baomi").post(item+"/reject", url.Values{"reason": {"地图须标注审图号"}})
+		expect(t, "reject", r, http.StatusSeeOther)
+
+		// The author replaces it with a captioned copy; the new version
+		// scans clean.
+		page = officer.get(item)
+		del := regexp.MustCompile(`action="(/admin/items/\d+/attachments/\d+/delete)"><button class="small secondary" type="submit" aria-label="删除附件 区划.png"`).FindStringSubmatch(page.body)
+		if del == nil {
+			t.Fatalf("no delete button for the map:\n%s", excerpt(page.body))
+		}
+		expect(t, "remove the map", officer.post(del[1], nil), http.StatusSeeOther)
+		r = uploadWith(officer, item+"/attachments", "区划.png", png, url.Values{"caption": {"随州市社区服务站分布图 审图号：鄂S(2020)012号"}, "is_map": {"1"}})
+		expect(t, "upload the map with its approval number", r, http.StatusSeeOther)
+		c.run(t, item, "submit", "section-approve", "approve", "publish")
+	})
+}
+
+// uploadWith posts a file with further form fields.
+func uploadWith(b *browser, path, filename string, content []byte, fields url.Values) resp {
+	b.e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range fields {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile("file", filename)
+	fw.Write(content)
+	mw.Close()
+	req, _ := http.NewRequest("POST", b.e.srv.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return b.do(req)
 }
