@@ -23,6 +23,10 @@ type SyndicateConfig struct {
 	// admin/submission.go); nil answers 404.
 	Submissions      *syndicate.Submissions
 	SubmissionReader SubmissionReader
+	// Disclosures keeps units' required disclosures (admin/disclosure.go);
+	// nil answers 404.
+	Disclosures      *syndicate.Disclosures
+	DisclosureReader DisclosureReader
 }
 
 // SyndicateReader is what the push pages read. *store.DB implements it.
@@ -40,6 +44,7 @@ func (h *handler) syndicateRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/items/{id}/push", h.page(stageFull, h.pushForm))
 	mux.Handle("POST /admin/items/{id}/push", h.page(stageFull, h.pushCreate))
 	h.submissionRoutes(mux)
+	h.disclosureRoutes(mux)
 }
 
 // pushRow is a push with what the lists show around it.

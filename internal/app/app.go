@@ -61,6 +61,9 @@ type App struct {
 	Interact *interact.Service
 	// Syndicate pushes items to upper orgs' sites (issue 9; app/syndicate.go).
 	Syndicate *syndicate.Service
+	// Disclosures keeps units' required disclosures; a daily job records
+	// reminders (app/syndicate.go).
+	Disclosures *syndicate.Disclosures
 	// extractor reads attachments for screening (issue 4; app/screening.go).
 	extractor *extract.Extractor
 }
@@ -97,6 +100,10 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	a.Publish = publish.NewService(db, publish.Options{Screen: a.screenConfig()})
 	a.Jobs.Handle(publish.JobScheduled, a.Publish.RunScheduled)
 	a.Syndicate = syndicate.NewService(db)
+	if err := a.setupSyndicate(opts.Now); err != nil {
+		db.Close()
+		return nil, err
+	}
 	// Expired sessions are refused anyway; removing them keeps the table small.
 	a.Jobs.Handle("sessions.cleanup", func(ctx context.Context, _ job.Job) error {
 		n, err := db.DeleteExpiredSessions(ctx)
@@ -151,7 +158,8 @@ func (a *App) buildHandler(now func() time.Time) error {
 	a.DB.RefreshCacheGen(context.Background())
 	a.Pages = site.NewPageCache(64<<20, a.DB.CacheGen)
 	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite(),
-		Interact: a.interactSite(now), Search: a.DB, Catalog: a.DB, Cache: a.Pages, Syndication: a.DB})
+		Interact: a.interactSite(now), Search: a.DB, Catalog: a.DB, Cache: a.Pages, Syndication: a.DB,
+		Disclosures: a.DB})
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}

@@ -89,6 +89,8 @@ func TestEveryTemplateRenders(t *testing.T) {
 		if subs, err := e.app.DB.Submissions(t.Context(), []int64{bureau.ID}, 2026); err == nil && len(subs) > 0 {
 			pubPages["syndicate/submission"] = visit{"GET", "/admin/submissions/" + itoa(subs[0].ID) + "/edit", nil, 200}
 		}
+		pubPages["syndicate/disclosures"] = visit{"GET", "/admin/disclosures", nil, 200}
+		adm.post("/admin/disclosures/public?org="+itoa(bureau.ID), url.Values{"public": {"1"}})
 		check(totp, pubPages)
 		// Screening (issue 4): the site group's word list, for the city administrator.
 		cityAdm := e.newStaff(t, "cs.admin", e.org("42130000").ID, account.RoleAdmin)
@@ -99,6 +101,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 		// Disclosure on application; apply/receipt after a POST is checked by TestPublicApplication.
 		sitePages["apply/form"], sitePages["apply/track"], sitePages["apply/receipt"] = "/apply", "/apply/track", "/apply"
 		sitePages["item"] = "/mzj/item/" + itoa(itemID)
+		sitePages["disclosures"] = "/mzj/disclosures" // made public above
 		// Public interaction, with seeded data; interact/receipt after a POST is checked by TestInteractPublicFormAndQuery.
 		msgID, consultID := e.seedInteract(t)
 		sitePages["interact/list"], sitePages["interact/form"], sitePages["interact/query"] = "/interact/", "/interact/new", "/interact/query"

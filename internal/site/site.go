@@ -60,6 +60,9 @@ type Config struct {
 	// Syndication shows items pushed from orgs below in the columns that
 	// accepted them (site/syndicate.go); nil shows only own items.
 	Syndication SyndicationSource
+	// Disclosures serves the public board of units' required disclosures
+	// (site/disclosure.go); nil turns it off.
+	Disclosures DisclosureSource
 }
 
 type handler struct {
@@ -106,6 +109,8 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /leave", h.wrap(h.leave))
 	mux.Handle("GET /search", h.wrap(h.search))
 	h.catalogRoutes(mux)
+	// Units' required disclosures, where the org makes its board public (issue 9).
+	h.disclosureRoutes(mux)
 	// Published items and their attachments (site/item.go).
 	h.itemRoutes(mux)
 	// Disclosure on application: form, receipt, tracking (site/apply.go).
