@@ -94,8 +94,9 @@ type ScreenTx interface {
 	// order they were stored.
 	Findings(ctx context.Context, itemID int64, version int) ([]Finding, error)
 	AddFinding(ctx context.Context, f *Finding) error
-	// SaveFinding stores f's status and override fields.
+	// SaveFinding stores f's span, status and override fields.
 	SaveFinding(ctx context.Context, f *Finding) error
+	DeleteFinding(ctx context.Context, id int64) error
 	// DeleteOpenFindings removes the open findings of one version and
 	// attachment (0: the item's fields); masked and overridden ones stay
 	// on record.
@@ -278,7 +279,18 @@ func (s *Service) storeScan(ctx context.Context, tx Tx, st *state, sc *scanned) 
 	if err != nil {
 		return err
 	}
+	atts, err := tx.Attachments(ctx, st.it.ID, st.cur.Number)
+	if err != nil {
+		return err
+	}
+	attached := map[int64]bool{0: true}
+	for _, a := range atts {
+		attached[a.ID] = true
+	}
 	for attID, found := range sc.found {
+		if !attached[attID] {
+			continue // removed while it was scanned
+		}
 		if err := refresh(ctx, tx, st.it.ID, st.cur.Number, attID, found, old); err != nil {
 			return err
 		}
@@ -286,23 +298,51 @@ func (s *Service) storeScan(ctx context.Context, tx Tx, st *state, sc *scanned) 
 	return nil
 }
 
-// refresh replaces the open findings of one part of a version with found.
+// refresh replaces the open findings of one part of a version (old holds
+// the version's findings) with found, the part's new scan. A finding
+// found again (same kind, place and excerpt) keeps its ID with its new
+// span, so a reviewer's page stays valid after another finding was
+// masked; one the reviewer already let through stays overridden; open
+// ones not found again are deleted.
 func refresh(ctx context.Context, tx Tx, itemID int64, version int, attID int64, found []screening.Finding, old []Finding) error {
-	if err := tx.DeleteOpenFindings(ctx, itemID, version, attID); err != nil {
-		return err
-	}
 	overridden := map[string]bool{}
-	for _, f := range old {
-		if f.AttachmentID == attID && f.Status == FindingOverridden {
+	open := map[string][]*Finding{}
+	for i := range old {
+		f := &old[i]
+		if f.AttachmentID != attID {
+			continue
+		}
+		switch f.Status {
+		case FindingOverridden:
 			overridden[findingKey(f.Finding)] = true
+		case FindingOpen:
+			k := findingKey(f.Finding)
+			open[k] = append(open[k], f)
 		}
 	}
 	for _, f := range found {
-		if overridden[findingKey(f)] {
+		k := findingKey(f)
+		if overridden[k] {
+			continue
+		}
+		if q := open[k]; len(q) > 0 {
+			o := q[0]
+			open[k] = q[1:]
+			o.Offset, o.Length = f.Offset, f.Length
+			if err := tx.SaveFinding(ctx, o); err != nil {
+				return err
+			}
 			continue
 		}
 		if err := tx.AddFinding(ctx, &Finding{Finding: f, ItemID: itemID, Version: version, AttachmentID: attID, Status: FindingOpen}); err != nil {
 			return err
+		}
+	}
+	for _, q := range open {
+		for _, o := range q {
+			if err := tx.DeleteFinding(ctx, o.ID); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

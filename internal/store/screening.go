@@ -60,16 +60,25 @@ func (tx *Tx) AddFinding(ctx context.Context, f *publish.Finding) error {
 	return nil
 }
 
-// SaveFinding stores f's status and override fields.
+// SaveFinding stores f's span, status and override fields.
 func (tx *Tx) SaveFinding(ctx context.Context, f *publish.Finding) error {
 	res, err := tx.exec(ctx, `
-		UPDATE screening_findings SET status = ?, override_reason = ?, override_by = ?, override_by_name = ?, override_at = ?
-		WHERE id = ?`, f.Status, f.OverrideReason, f.OverrideBy, f.OverrideByName, tx.nt(f.OverrideAt), f.ID)
+		UPDATE screening_findings SET span_offset = ?, span_length = ?, status = ?, override_reason = ?, override_by = ?,
+			override_by_name = ?, override_at = ?
+		WHERE id = ?`, f.Offset, f.Length, f.Status, f.OverrideReason, f.OverrideBy, f.OverrideByName, tx.nt(f.OverrideAt), f.ID)
 	if err != nil {
 		return fmt.Errorf("update finding %d: %w", f.ID, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("finding", f.ID)
+	}
+	return nil
+}
+
+// DeleteFinding removes one finding.
+func (tx *Tx) DeleteFinding(ctx context.Context, id int64) error {
+	if _, err := tx.exec(ctx, `DELETE FROM screening_findings WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete finding %d: %w", id, err)
 	}
 	return nil
 }

@@ -1,0 +1,145 @@
+package publish_test
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gongkai/internal/apperr"
+	"gongkai/internal/blob"
+	"gongkai/internal/publish"
+	"gongkai/internal/screening"
+	"gongkai/internal/screening/extract"
+)
+
+// screenOpts turns screening on with a file store in a temporary
+// directory.
+func screenOpts(t *testing.T) publish.Options {
+	x := extract.New(extract.Limits{})
+	t.Cleanup(func() { x.Close() })
+	return publish.Options{Screen: publish.ScreenConfig{Extractor: x, Files: blob.NewLocal(filepath.Join(t.TempDir(), "files"))}}
+}
+
+func openFinding(t *testing.T, w *world, id int64, kind screening.Kind) publish.Finding {
+	t.Helper()
+	it := w.item(t, id)
+	fs, err := w.db.ItemFindings(t.Context(), id, it.Current)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.Kind == kind && f.Status == publish.FindingOpen {
+			return f
+		}
+	}
+	t.Fatalf("item %d has no open %s finding in %v", id, kind, fs)
+	return publish.Finding{}
+}
+
+// TestScreeningWorkflow scans on submit, refuses approval while a blocking
+// finding is open, lets only the org's confidentiality reviewer resolve
+// findings during that review, and rescans a masked body so the findings
+// left point at the right text.
+func TestScreeningWorkflow(t *testing.T) {
+	opts := screenOpts(t)
+	eachDB(t, opts, func(t *testing.T, w *world) {
+		ctx := t.Context()
+		d := w.draft("含个人信息和密级标志的通知")
+		d.Body = "<p>联系邮箱zhangsan@example.com，电话13812345678。</p><p>机密★1年</p>"
+		it, err := w.svc.Create(ctx, w.officer, w.bureau.ID, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.Submit(ctx, w.officer, it.ID); err != nil {
+			t.Fatalf("Submit: %v", err)
+		}
+		mobile := openFinding(t, w, it.ID, screening.KindMobile)
+		marking := openFinding(t, w, it.ID, screening.KindMarking)
+		email := openFinding(t, w, it.ID, screening.KindEmail)
+		if mobile.Excerpt != "138****5678" || mobile.Place.Field != "body" {
+			t.Errorf("mobile finding = %+v", mobile)
+		}
+
+		tests := []struct {
+			name    string
+			run     func() error
+			wantErr error
+			field   string
+		}{
+			{name: "reviewer cannot resolve before section review is done",
+				run: func() error { return w.svc.Override(ctx, w.review, it.ID, marking.ID, "已解密") }, wantErr: publish.ErrInvalidTransition},
+			{name: "section head passes it on",
+				run: func() error { return w.svc.SectionApprove(ctx, w.section, it.ID) }},
+			{name: "approval refused while findings are open",
+				run: func() error { return w.svc.Approve(ctx, w.review, it.ID) }, field: "screening"},
+			{name: "officer cannot override",
+				run: func() error { return w.svc.Override(ctx, w.officer, it.ID, marking.ID, "已解密") }, wantErr: apperr.ErrForbidden},
+			{name: "officer cannot mask",
+				run: func() error { return w.svc.MaskFinding(ctx, w.officer, it.ID, mobile.ID) }, wantErr: apperr.ErrForbidden},
+			{name: "another bureau's publisher cannot mask",
+				run: func() error { return w.svc.MaskFinding(ctx, w.rivalP, it.ID, mobile.ID) }, wantErr: apperr.ErrForbidden},
+			{name: "override needs a reason",
+				run: func() error { return w.svc.Override(ctx, w.review, it.ID, marking.ID, " ") }, field: "override_reason"},
+			{name: "reviewer masks the e-mail address",
+				run: func() error { return w.svc.MaskFinding(ctx, w.review, it.ID, email.ID) }},
+			{name: "a masked finding cannot be masked again",
+				run: func() error { return w.svc.MaskFinding(ctx, w.review, it.ID, email.ID) }, field: "finding"},
+		}
+		for _, tt := range tests {
+			err := tt.run()
+			switch {
+			case tt.field != "":
+				inv, ok := apperr.AsInvalid(err)
+				if !ok || inv.Fields[tt.field] == "" {
+					t.Fatalf("%s: error = %v, want invalid %s", tt.name, err, tt.field)
+				}
+			case !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil):
+				t.Fatalf("%s: error = %v, want %v", tt.name, err, tt.wantErr)
+			}
+		}
+
+		// The body is a new revision with the address masked, and the
+		// findings left were found again in it: their spans hold.
+		v, err := w.db.ItemVersion(ctx, it.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(v.Body, "z***@example.com") || strings.Contains(v.Body, "zhangsan") || v.Rev < 2 {
+			t.Fatalf("masked body = %q (rev %d)", v.Body, v.Rev)
+		}
+		text := extract.HTMLText(v.Body)
+		marking = openFinding(t, w, it.ID, screening.KindMarking)
+		if got := text[marking.Offset:marking.End()]; got != "机密★1年" {
+			t.Errorf("marking span after masking = %q", got)
+		}
+		mobile = openFinding(t, w, it.ID, screening.KindMobile)
+		if got := text[mobile.Offset:mobile.End()]; got != "13812345678" {
+			t.Errorf("mobile span after masking = %q", got)
+		}
+		if err := w.svc.MaskFinding(ctx, w.review, it.ID, mobile.ID); err != nil {
+			t.Fatalf("mask mobile: %v", err)
+		}
+		// The marking keeps its ID through the mobile's masking: a page
+		// the reviewer opened before still posts to the right finding.
+		if err := w.svc.Override(ctx, w.review, it.ID, marking.ID, "原件标志，文件已解密"); err != nil {
+			t.Fatalf("override marking: %v", err)
+		}
+		if err := w.svc.Approve(ctx, w.review, it.ID); err != nil {
+			t.Fatalf("Approve after resolving: %v", err)
+		}
+		if err := w.svc.Publish(ctx, w.publshr, it.ID); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+		acts := w.auditActions(t, it.ID)
+		n := 0
+		for _, a := range acts {
+			if a == "screen_mask" || a == "screen_override" {
+				n++
+			}
+		}
+		if n != 3 {
+			t.Errorf("audit actions %v: want two masks and one override", acts)
+		}
+	})
+}
