@@ -43,11 +43,13 @@ type Facts struct {
 	Year      int
 	Published int64         // items first published in the year
 	ByColumn  []ColumnCount // per main column, largest first
-	// Pushed is the number of items pushed to the city portal; HasPortal
-	// reports whether pushing exists at all (nothing is said otherwise).
-	Pushed    int64
-	HasPortal bool
-	Topics    int64 // special topics (专题专栏) opened in the year
+	// Pushed is the number of items pushed to upper orgs' sites (the city
+	// portal), PushAccepted how many of them were taken; HasPortal reports
+	// whether pushing exists at all (nothing is said otherwise).
+	Pushed       int64
+	PushAccepted int64
+	HasPortal    bool
+	Topics       int64 // special topics (专题专栏) opened in the year
 
 	Received       int64 // applications received in the year
 	Answered       int64 // applications answered in the year
@@ -78,7 +80,7 @@ func DraftOverview(f Facts) string {
 	}
 	b.WriteString("。")
 	if f.HasPortal {
-		fmt.Fprintf(&b, "向市政府门户网站报送信息%d条。", f.Pushed)
+		fmt.Fprintf(&b, "向上级政府网站报送信息%d条，被采用%d条。", f.Pushed, f.PushAccepted)
 	}
 	if f.Topics > 0 {
 		fmt.Fprintf(&b, "新开设专题专栏%d个。", f.Topics)

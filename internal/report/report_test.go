@@ -391,7 +391,7 @@ func TestCellNames(t *testing.T) {
 func TestDraftOverview(t *testing.T) {
 	f := report.Facts{OrgName: "随州市民政局", Year: 2026, Published: 356,
 		ByColumn:  []report.ColumnCount{{"工作动态", 200}, {"通知公告", 100}, {"政策文件", 56}},
-		HasPortal: true, Pushed: 42, Topics: 2,
+		HasPortal: true, Pushed: 42, PushAccepted: 30, Topics: 2,
 		Received: 30, Answered: 28, AnsweredOnTime: 27,
 		MessagesReceived: 80, MessagesAnswered: 79,
 		Team:      []report.Member{{"张三", "信息发布审核"}, {"李四", "依申请公开办理"}},
@@ -400,7 +400,7 @@ func TestDraftOverview(t *testing.T) {
 	}
 	golden(t, "overview.golden", report.DraftOverview(f))
 	empty := report.DraftOverview(report.Facts{OrgName: "某局", Year: 2026})
-	for _, bad := range []string{"留言", "门户网站", "专题", "按时答复率"} {
+	for _, bad := range []string{"留言", "报送", "专题", "按时答复率"} {
 		if strings.Contains(empty, bad) {
 			t.Errorf("draft for an empty year mentions %s:\n%s", bad, empty)
 		}

@@ -195,8 +195,13 @@ func (db *DB) ReportFacts(ctx context.Context, orgID int64, year int) (report.Fa
 			}
 			return f.ByColumn[i].Name < f.ByColumn[j].Name
 		})
-		// TODO(issue 8): pushes to the city portal are not recorded by any
-		// committed feature yet; HasPortal stays false until they are.
+		// Pushes to an upper org's site (issue 9, migration 0010).
+		f.HasPortal = true
+		if err := tx.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = 'accepted' THEN 1 ELSE 0 END), 0)
+			FROM pushes WHERE from_org_id = ? AND pushed_at >= ? AND pushed_at < ?`, orgID, tx.t(start), tx.t(end)).
+			Scan(&f.Pushed, &f.PushAccepted); err != nil {
+			return fmt.Errorf("count pushes: %w", err)
+		}
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM site_columns WHERE org_id = ? AND kind = 'topic' AND created_at >= ? AND created_at < ?`,
 			orgID, tx.t(start), tx.t(end)).Scan(&f.Topics); err != nil {
 			return fmt.Errorf("count topics: %w", err)

@@ -372,9 +372,18 @@ func TestReportServiceDraftsFiguresAndWork(t *testing.T) {
 		if err := svc.DeleteWork(ctx, office, other.orgID, 2026, works[0].ID); err == nil {
 			t.Errorf("DeleteWork through another org's id succeeded")
 		}
+		for _, st := range []string{"accepted", "declined"} {
+			f.exec(`INSERT INTO pushes (from_org_id, to_org_id, state, pushed_at) VALUES (?, ?, ?, ?)`,
+				f.orgID, other.orgID, st, f.ts(time.Date(2026, 5, 1, 9, 0, 0, 0, cst)))
+		}
+		f.exec(`INSERT INTO pushes (from_org_id, to_org_id, state, pushed_at) VALUES (?, ?, 'accepted', ?)`,
+			f.orgID, other.orgID, f.ts(time.Date(2025, 5, 1, 9, 0, 0, 0, cst)))
 		facts, err := db.ReportFacts(ctx, f.orgID, 2026)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !facts.HasPortal || facts.Pushed != 2 || facts.PushAccepted != 1 {
+			t.Errorf("facts pushes = %d, accepted %d, want 2 and 1", facts.Pushed, facts.PushAccepted)
 		}
 		if len(facts.Team) != 1 || len(facts.Trainings) != 1 || len(facts.Funding) != 1 || facts.OrgName == "" {
 			t.Errorf("facts = %+v", facts)
