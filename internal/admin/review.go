@@ -27,6 +27,8 @@ type queueRow struct {
 	HasDue      bool
 	Provisional bool
 	Due         string
+	// Blocking counts the open blocking screening findings (issue 4).
+	Blocking int
 }
 
 type reviewPage struct {
@@ -99,6 +101,11 @@ func (h *handler) reviewQueues(w http.ResponseWriter, r *http.Request) error {
 				since = l.Version.ReviewAt
 			}
 			row := queueRow{Listed: l, OrgName: names[l.Item.OrgID], Waiting: waited(now.Sub(since))}
+			if s.state == publish.StateConfidentialityReview {
+				if row.Blocking, err = h.blockingCount(ctx, l.Item.ID, l.Version.Number); err != nil {
+					return err
+				}
+			}
 			if h.Pub.Calendar != nil && !l.Version.FormedDate.IsZero() {
 				if due, err := publish.Due(h.Pub.Calendar, &l.Version); err == nil {
 					row.Due, row.HasDue = due.To.String(), true

@@ -129,7 +129,7 @@ func (h *handler) screenPanel(ctx context.Context, act account.Actor, it *publis
 			}
 			cf := cols[k]
 			cf.Count++
-			cf.FirstRow = min(cf.FirstRow, cellRow(f.Place.Cell))
+			cf.FirstRow = min(cf.FirstRow, max(f.Row(), 1))
 		}
 	}
 	for _, k := range order {
@@ -139,20 +139,6 @@ func (h *handler) screenPanel(ctx context.Context, act account.Actor, it *publis
 		p.Body = markText(extract.HTMLText(cur.Body), body)
 	}
 	return p, nil
-}
-
-// cellRow returns the row of a cell reference ("C12" → 12), 1 when there
-// is none.
-func cellRow(cell string) int {
-	i := strings.IndexAny(cell, "0123456789")
-	if i < 0 {
-		return 1
-	}
-	n, err := strconv.Atoi(cell[i:])
-	if err != nil || n < 1 {
-		return 1
-	}
-	return n
 }
 
 // markText cuts text at the spans of findings (sorted, non-overlapping as
@@ -373,4 +359,23 @@ func (h *handler) wordsSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	redirect(w, r, "/admin/screening/words?org="+strconv.FormatInt(orgID, 10), "已保存敏感词表")
 	return nil
+}
+
+// blockingCount counts the open blocking findings of one version, for the
+// review queue.
+func (h *handler) blockingCount(ctx context.Context, itemID int64, version int) (int, error) {
+	if h.Pub.Findings == nil {
+		return 0, nil
+	}
+	fs, err := h.Pub.Findings.ItemFindings(ctx, itemID, version)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for i := range fs {
+		if fs[i].Blocking() {
+			n++
+		}
+	}
+	return n, nil
 }

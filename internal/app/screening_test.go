@@ -144,6 +144,7 @@ func TestScreeningSubsidyListIsMaskedBeforePublication(t *testing.T) {
 			mustContain(t, "review page", page.body, fmt.Sprintf("低保名单.xlsx 发放名单!C%d", i+3), screening.MaskIDNumber(id))
 			mustNotContain(t, "review page", page.body, id)
 		}
+		mustContain(t, "review queue", reviewer.get("/admin/review").body, "自动检查：8 处须处理")
 		r = reviewer.post(item+"/approve", nil)
 		expect(t, "approve while findings are open", r, http.StatusUnprocessableEntity)
 		mustContain(t, "refused approval", r.body, "自动检查发现8处须处理的问题")

@@ -87,6 +87,23 @@ func (f *Finding) Column() string {
 	return c
 }
 
+// Row returns the row of a spreadsheet finding (4 for C4), or 0 when the
+// finding is not in a cell.
+func (f *Finding) Row() int {
+	i := strings.IndexAny(f.Place.Cell, "0123456789")
+	if f.Place.Sheet == "" || i < 0 {
+		return 0
+	}
+	n := 0
+	for _, c := range f.Place.Cell[i:] {
+		if c < '0' || c > '9' || n > 10_000_000 {
+			return 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
 // ScreenTx is what screening stores inside a publishing transaction.
 // internal/store implements it as part of Tx.
 type ScreenTx interface {
@@ -402,24 +419,6 @@ func (s *Service) scanAttachment(ctx context.Context, actor account.Actor, id in
 	return found, nil
 }
 
-// Findings returns the stored findings of the item's current version.
-// The actor must be able to see the item (CanView).
-func (s *Service) Findings(ctx context.Context, actor account.Actor, id int64) ([]Finding, error) {
-	var out []Finding
-	err := s.store.UpdatePublish(ctx, func(tx Tx) error {
-		st, err := s.load(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if !CanView(actor, st.path) {
-			return fmt.Errorf("findings of item %d: %w", id, apperr.ErrNotFound)
-		}
-		out, err = tx.Findings(ctx, id, st.cur.Number)
-		return err
-	})
-	return out, err
-}
-
 // reviewing checks that actor may resolve findings of the item now: a
 // confidentiality reviewer of its org while it awaits confidentiality
 // review.
@@ -680,7 +679,8 @@ func (s *Service) MaskColumn(ctx context.Context, actor account.Actor, id, attID
 		}
 		for i := range fs {
 			f := &fs[i]
-			if f.AttachmentID == attID && f.Status == FindingOpen && f.Place.Sheet == sheet && f.Place.Part == "" && f.Column() == column {
+			if f.AttachmentID == attID && f.Status == FindingOpen && f.Place.Sheet == sheet && f.Place.Part == "" &&
+				f.Column() == column && f.Row() >= firstRow {
 				ids = append(ids, f.ID)
 			}
 		}
