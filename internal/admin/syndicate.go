@@ -27,6 +27,11 @@ type SyndicateConfig struct {
 	// nil answers 404.
 	Disclosures      *syndicate.Disclosures
 	DisclosureReader DisclosureReader
+	// Remote registers other installations' push keys; PushKey is this
+	// installation's own public key to give them. Nil hides both.
+	Remote  *syndicate.Remote
+	Senders func(ctx context.Context) ([]syndicate.Sender, error)
+	PushKey func(ctx context.Context) (string, error)
 }
 
 // SyndicateReader is what the push pages read. *store.DB implements it.
@@ -43,6 +48,7 @@ func (h *handler) syndicateRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/pushes/{id}/decline", h.page(stageFull, h.pushDecline))
 	mux.Handle("GET /admin/items/{id}/push", h.page(stageFull, h.pushForm))
 	mux.Handle("POST /admin/items/{id}/push", h.page(stageFull, h.pushCreate))
+	mux.Handle("POST /admin/pushes/senders", h.page(stageFull, h.senderAdd))
 	h.submissionRoutes(mux)
 	h.disclosureRoutes(mux)
 }
@@ -60,6 +66,18 @@ type pushListPage struct {
 	basePage
 	Inbox []pushRow
 	Sent  []pushRow
+	// Other installations allowed to push here, for administrators.
+	AdminOrgs []org.Org
+	Senders   []senderRow
+	PushKey   string
+	SenderOrg int64
+	SenderKey string
+	Errors    map[string]string
+}
+
+type senderRow struct {
+	syndicate.Sender
+	To string
 }
 
 func (h *handler) syndicateOn() error {
@@ -81,10 +99,30 @@ func (h *handler) pushListPage(w http.ResponseWriter, r *http.Request) (pushList
 		return pushListPage{}, err
 	}
 	scope := org.Scope(orgs, act, account.RolePublisher)
-	if len(scope) == 0 {
+	admins := org.Scope(orgs, act, account.RoleAdmin)
+	if len(scope) == 0 && len(admins) == 0 {
 		return pushListPage{}, apperr.ErrForbidden
 	}
 	p := pushListPage{basePage: h.base(w, r, "信息推送")}
+	if h.Syndicate.Remote != nil && len(admins) > 0 {
+		for _, o := range orgs {
+			if slices.Contains(admins, o.ID) {
+				p.AdminOrgs = append(p.AdminOrgs, o)
+			}
+		}
+		senders, err := h.Syndicate.Senders(ctx)
+		if err != nil {
+			return p, err
+		}
+		for _, s := range senders {
+			if slices.Contains(admins, s.ToOrgID) {
+				p.Senders = append(p.Senders, senderRow{Sender: s, To: orgLabel(orgs, s.ToOrgID)})
+			}
+		}
+		if p.PushKey, err = h.Syndicate.PushKey(ctx); err != nil {
+			return p, err
+		}
+	}
 	in, err := h.Syndicate.Reader.PushesTo(ctx, scope)
 	if err != nil {
 		return p, err
@@ -113,6 +151,9 @@ func (h *handler) pushListPage(w http.ResponseWriter, r *http.Request) (pushList
 
 func (h *handler) pushRow(ctx context.Context, orgs []org.Org, x syndicate.Push, cols map[int64][]org.Column) (pushRow, error) {
 	row := pushRow{Push: x, From: orgLabel(orgs, x.FromOrgID), To: orgLabel(orgs, x.ToOrgID)}
+	if x.Remote() {
+		row.From = x.RemoteOrg + "（外部平台 " + x.Sender + "）"
+	}
 	cs, ok := cols[x.ToOrgID]
 	if !ok {
 		all, err := h.Reader.Columns(ctx, x.ToOrgID)
@@ -308,5 +349,29 @@ func (h *handler) pushCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	redirect(w, r, "/admin/items/"+strconv.FormatInt(p.Item.ID, 10)+"/push", "已推送，等待上级网站处理")
+	return nil
+}
+
+// senderAdd registers another installation's public push key for an org
+// the user administers.
+func (h *handler) senderAdd(w http.ResponseWriter, r *http.Request) error {
+	if h.Syndicate.Remote == nil {
+		return apperr.ErrNotFound
+	}
+	orgID, _ := strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
+	key := r.PostFormValue("public_key")
+	s, err := h.Syndicate.Remote.AddSender(r.Context(), actor(r), orgID, key)
+	if inv, ok := apperr.AsInvalid(err); ok {
+		p, perr := h.pushListPage(w, r)
+		if perr != nil {
+			return perr
+		}
+		p.SenderOrg, p.SenderKey, p.Errors = orgID, key, inv.Fields
+		return h.tmpl.Render(w, http.StatusUnprocessableEntity, "syndicate/list", p)
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/admin/pushes", "已登记推送来源“"+s.Name+"”")
 	return nil
 }

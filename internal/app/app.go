@@ -64,6 +64,8 @@ type App struct {
 	// Disclosures keeps units' required disclosures; a daily job records
 	// reminders (app/syndicate.go).
 	Disclosures *syndicate.Disclosures
+	// Remote receives signed pushes from other installations.
+	Remote *syndicate.Remote
 	// extractor reads attachments for screening (issue 4; app/screening.go).
 	extractor *extract.Extractor
 }
@@ -185,6 +187,8 @@ func (a *App) buildHandler(now func() time.Time) error {
 	mux.Handle("/api/v1/apply/", a.applyAPI(now))
 	// Annual report: JSON API of final reports (app/report.go).
 	mux.Handle("GET /api/v1/orgs/{code}/annual-report/{year}", site.NewReportAPI(a.Log, a.DB))
+	// Site group: signed pushes from other installations (issue 9).
+	mux.Handle("POST /api/v1/pushes", site.NewPushInbound(a.Log, a.Remote))
 	mux.Handle("/admin/", adminH)
 	mux.Handle("/admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
 	mux.Handle("/", siteH)

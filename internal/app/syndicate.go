@@ -1,9 +1,22 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
 	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"gongkai/internal/account"
+	"gongkai/internal/apperr"
+	"gongkai/internal/org"
 
 	"gongkai/internal/admin"
 	"gongkai/internal/job"
@@ -19,6 +32,7 @@ const jobDisclosureRemind = "disclosure.remind"
 // reminder job (issue 9).
 func (a *App) setupSyndicate(now func() time.Time) error {
 	a.Disclosures = syndicate.NewDisclosures(a.DB)
+	a.Remote = syndicate.NewRemote(a.DB, now)
 	a.Jobs.Handle(jobDisclosureRemind, func(ctx context.Context, _ job.Job) error {
 		today := web.ChinaTime(now())
 		// This year's budget and last year's final accounts and annual
@@ -40,5 +54,91 @@ func (a *App) setupSyndicate(now func() time.Time) error {
 // syndicateAdmin is what the staff UI needs for the site group (issue 9).
 func (a *App) syndicateAdmin() admin.SyndicateConfig {
 	return admin.SyndicateConfig{Service: a.Syndicate, Reader: a.DB, Submissions: syndicate.NewSubmissions(a.DB, a.DB.Now), SubmissionReader: a.DB,
-		Disclosures: a.Disclosures, DisclosureReader: a.DB}
+		Disclosures: a.Disclosures, DisclosureReader: a.DB, Remote: a.Remote, Senders: a.DB.Senders, PushKey: a.PushKey}
+}
+
+// pushKeyName is the signing key of this installation's pushes to others.
+const pushKeyName = "push"
+
+// PushKey returns this installation's public push key (a note verifier
+// key), which the receiving installation's administrator registers.
+func (a *App) PushKey(ctx context.Context) (string, error) {
+	_, vkey, err := a.pushKey(ctx)
+	return vkey, err
+}
+
+func (a *App) pushKey(ctx context.Context) (skey, vkey string, err error) {
+	return a.DB.SigningKey(ctx, pushKeyName, func() (string, string, error) {
+		name := "gongkai"
+		if orgs, err := a.DB.Orgs(ctx); err == nil {
+			for _, o := range orgs {
+				if o.ParentID == 0 {
+					name = "gongkai-" + o.Code
+					break
+				}
+			}
+		}
+		return note.GenerateKey(rand.Reader, name)
+	})
+}
+
+// PushRemote sends the published item itemID to org toOrg (its code) of
+// another installation at receiverURL, proposing its column slug, signed
+// with this installation's push key. The actor must be a publisher of the
+// item's org. Sending it again after an update, repeal or withdrawal
+// replaces the receiver's copy.
+func (a *App) PushRemote(ctx context.Context, actor account.Actor, itemID int64, receiverURL, toOrg, column string) error {
+	it, err := a.DB.Item(ctx, itemID)
+	if err != nil {
+		return err
+	}
+	orgs, err := a.DB.Orgs(ctx)
+	if err != nil {
+		return err
+	}
+	if err := actor.Require(org.Path(orgs, it.OrgID), account.RolePublisher); err != nil {
+		return err
+	}
+	if it.Live == 0 {
+		return apperr.Invalidf("item", "只能推送已发布的信息")
+	}
+	v, err := a.DB.ItemVersion(ctx, itemID, it.Live)
+	if err != nil {
+		return err
+	}
+	var from org.Org
+	for _, o := range orgs {
+		if o.ID == it.OrgID {
+			from = o
+		}
+	}
+	base := strings.TrimRight(a.Config.BaseURL, "/")
+	env := syndicate.Envelope{ToOrg: toOrg, Column: column, SentAt: a.DB.Now(), Item: syndicate.RemoteItem{
+		ID: strconv.FormatInt(it.ID, 10), URL: base + "/" + from.Site.PathPrefix + "/item/" + strconv.FormatInt(it.ID, 10), Org: from.Name,
+		Title: v.Title, Body: v.Body, PublishedAt: it.FirstPublishedAt, Withdrawn: !it.Public()}}
+	skey, _, err := a.pushKey(ctx)
+	if err != nil {
+		return err
+	}
+	msg, err := syndicate.Seal(env, skey)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(receiverURL, "/")+"/api/v1/pushes", bytes.NewReader(msg))
+	if err != nil {
+		return fmt.Errorf("push request: %w", err)
+	}
+	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("push to %s: %w", receiverURL, err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
+	if res.StatusCode != http.StatusAccepted {
+		return fmt.Errorf("push to %s: status %d: %s", receiverURL, res.StatusCode, bytes.TrimSpace(body))
+	}
+	return nil
 }

@@ -2,8 +2,14 @@ package site
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
+
+	"gongkai/internal/apperr"
+	"gongkai/internal/web"
 
 	"gongkai/internal/org"
 	"gongkai/internal/publish"
@@ -71,4 +77,50 @@ func (h *handler) originalURL(r *http.Request, o *org.Org, itemID int64) string 
 		return scheme + "://" + o.Site.Host + path
 	}
 	return h.absURL(r, "/"+o.Site.PathPrefix+path)
+}
+
+// PushReceiver stores signed pushes from other installations.
+// *syndicate.Remote implements it.
+type PushReceiver interface {
+	Receive(ctx context.Context, msg []byte) (*syndicate.Push, error)
+}
+
+// NewPushInbound returns the endpoint at which another Gongkai
+// installation pushes items (POST /api/v1/pushes, a signed note as the
+// body). It answers 202 with the push's ID, 403 for a push not signed by
+// a registered sender, 422 for a stale or malformed one; each client
+// address gets a burst of 60 and then one push a second.
+func NewPushInbound(log *slog.Logger, recv PushReceiver) http.Handler {
+	limit := web.NewRateLimiter(60, time.Second, nil)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !limit.Allow(web.ClientIP(r)) {
+			writeJSON(w, http.StatusTooManyRequests, apiError{Error: "请求过于频繁，请稍后再试"})
+			return
+		}
+		msg, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, apiError{Error: "无法读取请求"})
+			return
+		}
+		p, err := recv.Receive(r.Context(), msg)
+		if err != nil {
+			status, text := web.Status(err)
+			body := apiError{Error: text}
+			if inv, ok := apperr.AsInvalid(err); ok {
+				body.Fields = inv.Fields
+			}
+			if status >= 500 {
+				log.LogAttrs(r.Context(), slog.LevelError, "receive push", slog.String("request_id", web.RequestID(r)), slog.Any("err", err))
+			}
+			writeJSON(w, status, body)
+			return
+		}
+		var id int64
+		if p != nil {
+			id = p.ID
+		}
+		writeJSON(w, http.StatusAccepted, struct {
+			ID int64 `json:"id"`
+		}{id})
+	})
 }

@@ -17,13 +17,20 @@ func (db *DB) UpdateSyndicate(ctx context.Context, fn func(syndicate.Tx) error) 
 }
 
 const pushCols = `p.id, p.item_id, p.from_org_id, p.to_org_id, p.column_id, p.state, p.note, p.reason, p.pushed_by, p.pushed_by_name,
-	p.pushed_at, p.decided_by, p.decided_by_name, p.decided_at, COALESCE(i.title, p.remote_title)`
+	p.pushed_at, p.decided_by, p.decided_by_name, p.decided_at, COALESCE(i.title, p.remote_title),
+	p.sender, p.remote_id, p.remote_url, p.remote_org, p.remote_body, p.remote_date, p.remote_withdrawn`
 
 const pushFrom = ` FROM pushes p LEFT JOIN items i ON i.id = p.item_id`
 
 func scanPush(sc interface{ Scan(...any) error }, p *syndicate.Push) error {
-	return sc.Scan(&p.ID, &p.ItemID, &p.FromOrgID, &p.ToOrgID, &p.ColumnID, &p.State, &p.Note, &p.Reason, &p.PushedBy, &p.PushedByName,
-		timeCol{&p.PushedAt}, &p.DecidedBy, &p.DecidedByName, timeCol{&p.DecidedAt}, &p.Title)
+	var date string
+	err := sc.Scan(&p.ID, &p.ItemID, &p.FromOrgID, &p.ToOrgID, &p.ColumnID, &p.State, &p.Note, &p.Reason, &p.PushedBy, &p.PushedByName,
+		timeCol{&p.PushedAt}, &p.DecidedBy, &p.DecidedByName, timeCol{&p.DecidedAt}, &p.Title,
+		&p.Sender, &p.RemoteID, &p.RemoteURL, &p.RemoteOrg, &p.RemoteBody, &date, &p.RemoteWithdrawn)
+	if err == nil && date != "" {
+		err = timeCol{&p.RemoteDate}.parse(date)
+	}
+	return err
 }
 
 // Push returns one push by ID.
@@ -228,4 +235,89 @@ func (tx *Tx) PushCounts(ctx context.Context, orgIDs []int64, year int) (c syndi
 		return c, fmt.Errorf("count pushes: %w", err)
 	}
 	return c, nil
+}
+
+// UpdateRemote runs fn in one write transaction.
+func (db *DB) UpdateRemote(ctx context.Context, fn func(syndicate.RemoteTx) error) error {
+	return db.Update(ctx, func(tx *Tx) error { return fn(tx) })
+}
+
+// Senders returns the installations allowed to push here.
+func (tx *Tx) Senders(ctx context.Context) ([]syndicate.Sender, error) {
+	rows, err := tx.query(ctx, `SELECT id, name, public_key, to_org_id, created_at FROM push_senders ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("select push senders: %w", err)
+	}
+	defer rows.Close()
+	var out []syndicate.Sender
+	for rows.Next() {
+		var s syndicate.Sender
+		if err := rows.Scan(&s.ID, &s.Name, &s.PublicKey, &s.ToOrgID, timeCol{&s.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("scan push sender: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Senders returns the installations allowed to push here.
+func (db *DB) Senders(ctx context.Context) (out []syndicate.Sender, err error) {
+	err = db.View(ctx, func(tx *Tx) error { out, err = tx.Senders(ctx); return err })
+	return out, err
+}
+
+// CreateSender registers s; a second sender of the same name fails with
+// apperr.ErrConflict.
+func (tx *Tx) CreateSender(ctx context.Context, s *syndicate.Sender) error {
+	s.CreatedAt = tx.now
+	id, err := tx.insert(ctx, `INSERT INTO push_senders (name, public_key, to_org_id, created_at) VALUES (?, ?, ?, ?)`,
+		s.Name, s.PublicKey, s.ToOrgID, tx.t(s.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("insert push sender: %w", err)
+	}
+	s.ID = id
+	return nil
+}
+
+// RemotePush finds the waiting or accepted push of a sender's item to an
+// org.
+func (tx *Tx) RemotePush(ctx context.Context, sender, remoteID string, toOrgID int64) (*syndicate.Push, bool, error) {
+	ps, err := tx.pushes(ctx, `p.sender = ? AND p.remote_id = ? AND p.to_org_id = ? AND p.state <> 'declined'`, sender, remoteID, toOrgID)
+	if err != nil || len(ps) == 0 {
+		return nil, false, err
+	}
+	return &ps[0], true, nil
+}
+
+// CreateRemotePush inserts a push from another installation.
+func (tx *Tx) CreateRemotePush(ctx context.Context, p *syndicate.Push) error {
+	p.PushedAt = tx.now
+	id, err := tx.insert(ctx, `
+		INSERT INTO pushes (to_org_id, column_id, state, pushed_by_name, pushed_at, sender, remote_id, remote_url, remote_org,
+			remote_title, remote_body, remote_date, remote_withdrawn)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ToOrgID, p.ColumnID, p.State, p.PushedByName, tx.t(p.PushedAt), p.Sender, p.RemoteID, p.RemoteURL, p.RemoteOrg,
+		p.Title, p.RemoteBody, remoteDate(p.RemoteDate), p.RemoteWithdrawn)
+	if err != nil {
+		return fmt.Errorf("insert remote push: %w", err)
+	}
+	p.ID = id
+	return nil
+}
+
+// SaveRemoteCopy replaces the copy a remote push carries.
+func (tx *Tx) SaveRemoteCopy(ctx context.Context, p *syndicate.Push) error {
+	_, err := tx.exec(ctx, `UPDATE pushes SET remote_url = ?, remote_org = ?, remote_title = ?, remote_body = ?, remote_date = ?,
+		remote_withdrawn = ? WHERE id = ?`, p.RemoteURL, p.RemoteOrg, p.Title, p.RemoteBody, remoteDate(p.RemoteDate), p.RemoteWithdrawn, p.ID)
+	if err != nil {
+		return fmt.Errorf("update remote push %d: %w", p.ID, err)
+	}
+	return nil
+}
+
+func remoteDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }

@@ -112,9 +112,11 @@ func (s *Service) decide(ctx context.Context, actor account.Actor, id int64, acc
 		if err := canDecide(actor, orgs, p.ToOrgID); err != nil {
 			return err
 		}
-		it, err := tx.Item(ctx, p.ItemID)
-		if err != nil {
-			return err
+		it := p.original()
+		if !p.Remote() {
+			if it, err = tx.Item(ctx, p.ItemID); err != nil {
+				return err
+			}
 		}
 		var col *org.Column
 		if accept && columnID != 0 {
@@ -135,7 +137,7 @@ func (s *Service) decide(ctx context.Context, actor account.Actor, id int64, acc
 		if err := tx.SavePush(ctx, p); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, record(actor, p.ToOrgID, act, p.ID, fmt.Sprintf("%s推送的信息 %d %s", orgName(orgs, p.FromOrgID), p.ItemID, detail)))
+		return tx.AppendAudit(ctx, record(actor, p.ToOrgID, act, p.ID, pushDetail(orgs, p, detail)))
 	})
 }
 
@@ -151,4 +153,11 @@ func orgName(orgs []org.Org, id int64) string {
 		}
 	}
 	return fmt.Sprint(id)
+}
+
+func pushDetail(orgs []org.Org, p *Push, detail string) string {
+	if p.Remote() {
+		return fmt.Sprintf("%s（外部平台 %s）推送的信息 %s %s", p.RemoteOrg, p.Sender, p.RemoteID, detail)
+	}
+	return fmt.Sprintf("%s推送的信息 %d %s", orgName(orgs, p.FromOrgID), p.ItemID, detail)
 }

@@ -62,8 +62,32 @@ type Push struct {
 	DecidedBy     int64
 	DecidedByName string
 	DecidedAt     time.Time
-	// Title is the original's current title, filled on read for listings.
+	// Title is the original's current title, filled on read for listings
+	// (for a push from another installation, the copy's title).
 	Title string
+	// A push from another installation (ItemID 0): the registered
+	// sender's name and its copy of the item, replaced by later pushes.
+	Sender          string
+	RemoteID        string
+	RemoteURL       string
+	RemoteOrg       string
+	RemoteBody      string
+	RemoteDate      time.Time
+	RemoteWithdrawn bool
+}
+
+// Remote reports whether the push came from another installation.
+func (p Push) Remote() bool { return p.ItemID == 0 && p.Sender != "" }
+
+// original is the item a decision is checked against: the local item, or
+// for a remote push a stand-in that is public until the sender withdraws
+// it.
+func (p Push) original() *publish.Item {
+	it := &publish.Item{State: publish.StatePublished, Live: 1}
+	if p.RemoteWithdrawn {
+		it.State = publish.StateWithdrawn
+	}
+	return it
 }
 
 // Visible reports whether the upper site shows the pushed item: only an

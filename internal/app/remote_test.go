@@ -1,0 +1,120 @@
+package app_test
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gongkai/internal/apperr"
+	"gongkai/internal/config"
+	"gongkai/internal/publish"
+	"gongkai/internal/syndicate"
+)
+
+// TestSignedPushBetweenInstallations runs two installations: the sender's
+// bureau pushes an item to the receiver's city portal, signed with the
+// sender's key. Unregistered, it is refused; registered by the receiver's
+// administrator, it lands in the portal's inbox, is accepted, and later
+// pushes replace the copy (update, then withdrawal). A tampered or stale
+// push is refused.
+func TestSignedPushBetweenInstallations(t *testing.T) {
+	eachBackend(t, func(t *testing.T, recv *env) {
+		ctx := t.Context()
+		send := newEnv(t, config.Config{DataDir: filepath.Join(t.TempDir(), "sender")})
+		_, itemID := send.sampleItems()
+		city := recv.org("42130000")
+		push := func() error {
+			return send.app.PushRemote(ctx, send.actor("bangongshi"), itemID, recv.srv.URL, "42130000", "zwdt")
+		}
+		if err := push(); err == nil || !strings.Contains(err.Error(), "403") {
+			t.Fatalf("push before registration = %v, want 403", err)
+		}
+
+		// The receiver's administrator registers the sender's key.
+		key, err := send.app.PushKey(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		adm := recv.browser()
+		adm.loginFull("admin")
+		r := adm.post("/admin/pushes/senders", url.Values{"org_id": {itoa(city.ID)}, "public_key": {"not a key"}})
+		expect(t, "bad key", r, http.StatusUnprocessableEntity)
+		mustContain(t, "bad key", r.body, "公钥格式错误", "not a key")
+		expect(t, "register", adm.post("/admin/pushes/senders", url.Values{"org_id": {itoa(city.ID)}, "public_key": {key}}), http.StatusSeeOther)
+		mustContain(t, "sender list", adm.get("/admin/pushes").body, "gongkai-42130000")
+
+		if err := push(); err != nil {
+			t.Fatalf("push: %v", err)
+		}
+		ps, err := recv.app.DB.PushesTo(ctx, []int64{city.ID})
+		if err != nil || len(ps) != 1 || !ps[0].Remote() || ps[0].Title != "样例已发布信息" || ps[0].ColumnID != recv.column("42130000", "zwdt").ID {
+			t.Fatalf("receiver inbox = %+v, %v", ps, err)
+		}
+		portal := recv.browser()
+		portal.loginFull("szf.bangongshi")
+		mustContain(t, "portal inbox", portal.get("/admin/pushes").body, "样例已发布信息", "随州市民政局（外部平台 gongkai-42130000）")
+		expect(t, "accept", portal.post("/admin/pushes/"+itoa(ps[0].ID)+"/accept", url.Values{"column": {itoa(ps[0].ColumnID)}}), http.StatusSeeOther)
+
+		// An update at the sender, pushed again, replaces the copy.
+		svc := send.app.Publish
+		if err := svc.StartUpdate(ctx, send.actor("xinxiyuan"), itemID); err != nil {
+			t.Fatal(err)
+		}
+		it, _ := send.app.DB.Item(ctx, itemID)
+		v, _ := send.app.DB.ItemVersion(ctx, itemID, it.Current)
+		d := publish.DraftOf(v)
+		d.Title, d.ChangeNote = "样例已发布信息（更新）", "更正标题"
+		for i, err := range []error{svc.Save(ctx, send.actor("xinxiyuan"), itemID, v.Rev, d), svc.Submit(ctx, send.actor("xinxiyuan"), itemID),
+			svc.SectionApprove(ctx, send.actor("kezhang"), itemID), svc.Approve(ctx, send.actor("baomi"), itemID),
+			svc.Publish(ctx, send.actor("bangongshi"), itemID), push()} {
+			if err != nil {
+				t.Fatalf("update step %d: %v", i, err)
+			}
+		}
+		p, err := recv.app.DB.Push(ctx, ps[0].ID)
+		if err != nil || p.Title != "样例已发布信息（更新）" || p.State != syndicate.StateAccepted {
+			t.Fatalf("copy after the update = %+v, %v", p, err)
+		}
+		if err := svc.Withdraw(ctx, send.actor("bangongshi"), itemID, "内容有误"); err != nil {
+			t.Fatal(err)
+		}
+		if err := push(); err != nil {
+			t.Fatal(err)
+		}
+		if p, _ := recv.app.DB.Push(ctx, ps[0].ID); !p.RemoteWithdrawn {
+			t.Errorf("copy after the withdrawal = %+v, want withdrawn", p)
+		}
+
+		// Tampered and stale pushes.
+		skeyEnv := syndicate.Envelope{ToOrg: "42130000", SentAt: recv.clock.Now(), Item: syndicate.RemoteItem{ID: "99", Title: "伪造"}}
+		msg := sealWith(t, send, skeyEnv)
+		bad := []byte(strings.Replace(string(msg), "伪造", "篡改", 1))
+		if _, err := recv.app.Remote.Receive(ctx, bad); !errors.Is(err, apperr.ErrForbidden) {
+			t.Errorf("tampered push = %v, want forbidden", err)
+		}
+		skeyEnv.SentAt = recv.clock.Now().Add(-time.Hour)
+		if _, err := recv.app.Remote.Receive(ctx, sealWith(t, send, skeyEnv)); err == nil {
+			t.Error("a push an hour old was accepted")
+		} else if inv, ok := apperr.AsInvalid(err); !ok || inv.Fields["sent_at"] == "" {
+			t.Errorf("stale push = %v, want sent_at invalid", err)
+		}
+	})
+}
+
+// sealWith signs env with the sending installation's push key.
+func sealWith(t *testing.T, send *env, env syndicate.Envelope) []byte {
+	t.Helper()
+	skey, _, err := send.app.DB.SigningKey(t.Context(), "push", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := syndicate.Seal(env, skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msg
+}
