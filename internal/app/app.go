@@ -145,6 +145,11 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	// Daily backup with retention (issue 10; app/backup.go).
+	if err := a.setupBackup(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := a.buildHandler(opts.Now); err != nil {
 		db.Close()
 		return nil, err
