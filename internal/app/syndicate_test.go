@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -151,5 +152,35 @@ func TestDeclinedPushNeverShows(t *testing.T) {
 		if strings.Contains(anon.get("/szf/col/zwdt/").body, "样例已发布信息") {
 			t.Error("a waiting second push shows upstream")
 		}
+	})
+}
+
+// TestJSONFeed checks the JSON Feed of an org's published items for
+// outside portals: its own items only, with absolute links.
+func TestJSONFeed(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		draftID, itemID := e.sampleItems()
+		r := e.browser().get("/mzj/feed.json")
+		expect(t, "feed.json", r, http.StatusOK)
+		if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/feed+json") {
+			t.Errorf("Content-Type = %q", ct)
+		}
+		var f struct {
+			Version string `json:"version"`
+			Items   []struct {
+				URL   string   `json:"url"`
+				Title string   `json:"title"`
+				Tags  []string `json:"tags"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(r.body), &f); err != nil {
+			t.Fatalf("decode feed: %v", err)
+		}
+		if f.Version != "https://jsonfeed.org/version/1.1" || len(f.Items) != 1 || f.Items[0].URL != e.srv.URL+"/mzj/item/"+itoa(itemID) ||
+			f.Items[0].Title != "样例已发布信息" || len(f.Items[0].Tags) == 0 {
+			t.Errorf("feed = %+v", f)
+		}
+		mustNotContain(t, "feed.json", r.body, "样例草稿", "/item/"+itoa(draftID)+`"`)
+		mustNotContain(t, "city feed.json", e.browser().get("/szf/feed.json").body, "样例已发布信息")
 	})
 }

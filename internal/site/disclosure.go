@@ -23,6 +23,8 @@ type DisclosureSource interface {
 
 func (h *handler) disclosureRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /disclosures", h.wrap(h.disclosureBoard))
+	// The JSON Feed of the site group's syndication API (site/syndicate.go).
+	mux.Handle("GET /feed.json", h.wrap(h.jsonFeedHandler))
 }
 
 type disclosureBoardPage struct {

@@ -109,7 +109,8 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /leave", h.wrap(h.leave))
 	mux.Handle("GET /search", h.wrap(h.search))
 	h.catalogRoutes(mux)
-	// Units' required disclosures, where the org makes its board public (issue 9).
+	// Site group (issue 9): units' required disclosures where the org makes
+	// its board public, and the JSON Feed.
 	h.disclosureRoutes(mux)
 	// Published items and their attachments (site/item.go).
 	h.itemRoutes(mux)

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -123,4 +124,67 @@ func NewPushInbound(log *slog.Logger, recv PushReceiver) http.Handler {
 			ID int64 `json:"id"`
 		}{id})
 	})
+}
+
+// jsonFeed is a JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of an
+// org's latest published items, for outside portals.
+type jsonFeed struct {
+	Version     string         `json:"version"`
+	Title       string         `json:"title"`
+	HomePageURL string         `json:"home_page_url"`
+	FeedURL     string         `json:"feed_url"`
+	Language    string         `json:"language"`
+	Authors     []jsonAuthor   `json:"authors"`
+	Items       []jsonFeedItem `json:"items"`
+}
+
+type jsonAuthor struct {
+	Name string `json:"name"`
+}
+
+type jsonFeedItem struct {
+	ID            string       `json:"id"`
+	URL           string       `json:"url"`
+	Title         string       `json:"title"`
+	Summary       string       `json:"summary,omitempty"`
+	ContentText   string       `json:"content_text"`
+	DatePublished string       `json:"date_published"`
+	DateModified  string       `json:"date_modified"`
+	Authors       []jsonAuthor `json:"authors"`
+	Tags          []string     `json:"tags,omitempty"`
+}
+
+// jsonFeedHandler serves /feed.json: the org's 30 latest published items
+// (its own, like /feed.xml), with the catalog's index number as the tag.
+func (h *handler) jsonFeedHandler(w http.ResponseWriter, r *http.Request) error {
+	sc := siteOf(r)
+	if h.Items.Items == nil {
+		return apperr.ErrNotFound
+	}
+	rows, _, err := h.Items.Items.Items(r.Context(), publish.Filter{Public: true, OrgIDs: []int64{sc.Org.ID}, Limit: 30})
+	if err != nil {
+		return err
+	}
+	f := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: siteName(sc.Org), HomePageURL: h.absURL(r, sc.Base+"/"),
+		FeedURL: h.absURL(r, sc.Base+"/feed.json"), Language: "zh-CN", Authors: []jsonAuthor{{Name: sc.Org.Name}}, Items: []jsonFeedItem{}}
+	for _, l := range rows {
+		link := h.absURL(r, sc.Base+"/item/"+strconv.FormatInt(l.Item.ID, 10))
+		it := jsonFeedItem{ID: link, URL: link, Title: l.Version.Title, Summary: l.Version.Summary, ContentText: l.Version.Summary,
+			DatePublished: l.Item.FirstPublishedAt.UTC().Format(time.RFC3339), DateModified: l.Item.LastPublishedAt.UTC().Format(time.RFC3339),
+			Authors: []jsonAuthor{{Name: sc.Org.Name}}}
+		if it.ContentText == "" {
+			it.ContentText = l.Version.Title
+		}
+		for _, t := range []string{l.Item.IndexNo, l.Version.Genre, l.Version.Topic} {
+			if t != "" {
+				it.Tags = append(it.Tags, t)
+			}
+		}
+		f.Items = append(f.Items, it)
+	}
+	w.Header().Set("Content-Type", "application/feed+json; charset=utf-8")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(f)
 }
