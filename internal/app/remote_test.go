@@ -24,7 +24,7 @@ import (
 func TestSignedPushBetweenInstallations(t *testing.T) {
 	eachBackend(t, func(t *testing.T, recv *env) {
 		ctx := t.Context()
-		send := newEnv(t, config.Config{DataDir: filepath.Join(t.TempDir(), "sender")})
+		send := newEnv(t, config.Config{DataDir: filepath.Join(t.TempDir(), "sender"), BaseURL: "https://gk.suizhou.example"})
 		_, itemID := send.sampleItems()
 		city := recv.org("42130000")
 		push := func() error {
@@ -58,6 +58,13 @@ func TestSignedPushBetweenInstallations(t *testing.T) {
 		portal.loginFull("szf.bangongshi")
 		mustContain(t, "portal inbox", portal.get("/admin/pushes").body, "样例已发布信息", "随州市民政局（外部平台 gongkai-42130000）")
 		expect(t, "accept", portal.post("/admin/pushes/"+itoa(ps[0].ID)+"/accept", url.Values{"column": {itoa(ps[0].ColumnID)}}), http.StatusSeeOther)
+		anon := recv.browser()
+		pid := itoa(ps[0].ID)
+		mustContain(t, "portal column with the remote push", anon.get("/szf/col/zwdt/").body, "样例已发布信息", "来源：随州市民政局", "/szf/pushed/"+pid)
+		page := anon.get("/szf/pushed/" + pid)
+		expect(t, "remote push page", page, http.StatusOK)
+		mustContain(t, "remote push page", page.body, "样例已发布信息", "来源：随州市民政局", `<link rel="canonical" href="https://gk.suizhou.example/mzj/item/`+itoa(itemID)+`">`)
+		expect(t, "remote push on another site", anon.get("/mzj/pushed/"+pid), http.StatusNotFound)
 
 		// An update at the sender, pushed again, replaces the copy.
 		svc := send.app.Publish
@@ -79,6 +86,7 @@ func TestSignedPushBetweenInstallations(t *testing.T) {
 		if err != nil || p.Title != "样例已发布信息（更新）" || p.State != syndicate.StateAccepted {
 			t.Fatalf("copy after the update = %+v, %v", p, err)
 		}
+		mustContain(t, "remote push page after the update", anon.get("/szf/pushed/"+pid).body, "样例已发布信息（更新）")
 		if err := svc.Withdraw(ctx, send.actor("bangongshi"), itemID, "内容有误"); err != nil {
 			t.Fatal(err)
 		}
@@ -88,6 +96,8 @@ func TestSignedPushBetweenInstallations(t *testing.T) {
 		if p, _ := recv.app.DB.Push(ctx, ps[0].ID); !p.RemoteWithdrawn {
 			t.Errorf("copy after the withdrawal = %+v, want withdrawn", p)
 		}
+		expect(t, "remote push page after the withdrawal", anon.get("/szf/pushed/"+pid), http.StatusNotFound)
+		mustNotContain(t, "portal column after the withdrawal", anon.get("/szf/col/zwdt/").body, "样例已发布信息")
 
 		// Tampered and stale pushes.
 		skeyEnv := syndicate.Envelope{ToOrg: "42130000", SentAt: recv.clock.Now(), Item: syndicate.RemoteItem{ID: "99", Title: "伪造"}}

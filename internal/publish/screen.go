@@ -200,6 +200,11 @@ func scanFields(v *Version, opts screening.Options) []screening.Finding {
 // with what the uploader said about it (caption, marked as a map).
 func (s *Service) scanFile(ctx context.Context, a *Attachment, opts screening.Options) ([]screening.Finding, error) {
 	data, err := s.readFile(a.SHA256, a.Size)
+	if errors.Is(err, apperr.ErrNotFound) {
+		// The bytes are gone from the file store: nobody can check them,
+		// so a reviewer must look (and the author upload them again).
+		return []screening.Finding{screening.ManualReview(screening.Place{File: a.Name}, "附件文件缺失，无法检查")}, nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -143,3 +143,20 @@ func TestScreeningWorkflow(t *testing.T) {
 		}
 	})
 }
+
+// TestScreeningMissingFile turns an attachment whose bytes are missing
+// from the file store into a blocking manual-review finding instead of an
+// error.
+func TestScreeningMissingFile(t *testing.T) {
+	eachDB(t, screenOpts(t), func(t *testing.T, w *world) {
+		it := w.create(t, "附件丢失的信息")
+		a := &publish.Attachment{Name: "名单.pdf", ContentType: "application/pdf", Size: 100, SHA256: strings.Repeat("ab", 32)}
+		if err := w.svc.AddAttachment(t.Context(), w.officer, it.ID, a); err != nil {
+			t.Fatalf("AddAttachment: %v", err)
+		}
+		f := openFinding(t, w, it.ID, screening.KindManualReview)
+		if f.Severity != screening.SeverityBlocking || f.AttachmentID != a.ID || !strings.Contains(f.Message, "附件文件缺失") {
+			t.Errorf("finding = %+v", f)
+		}
+	})
+}

@@ -25,6 +25,8 @@ func (h *handler) disclosureRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /disclosures", h.wrap(h.disclosureBoard))
 	// The JSON Feed of the site group's syndication API (site/syndicate.go).
 	mux.Handle("GET /feed.json", h.wrap(h.jsonFeedHandler))
+	// Accepted pushes from other installations (site/syndicate.go).
+	mux.Handle("GET /pushed/{id}", h.wrap(h.pushedPage))
 }
 
 type disclosureBoardPage struct {

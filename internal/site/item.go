@@ -41,7 +41,13 @@ func (h *handler) itemRoutes(mux *http.ServeMux) {
 }
 
 // ItemURL is the address of an item on its org's site.
-func (p page) ItemURL(id int64) string { return p.Base + "/item/" + strconv.FormatInt(id, 10) }
+func (p page) ItemURL(id int64) string {
+	if id < 0 {
+		// An accepted push from another installation (site/syndicate.go).
+		return p.Base + "/pushed/" + strconv.FormatInt(-id, 10)
+	}
+	return p.Base + "/item/" + strconv.FormatInt(id, 10)
+}
 
 // listing is a page of published items.
 type listing struct {

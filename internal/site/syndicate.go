@@ -3,10 +3,13 @@ package site
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"gongkai/internal/apperr"
@@ -25,6 +28,9 @@ type SyndicationSource interface {
 	ColumnListing(ctx context.Context, orgID, columnID int64, limit, offset int) ([]publish.Listed, int, error)
 	// AcceptedPush finds the accepted push of an item to an org.
 	AcceptedPush(ctx context.Context, toOrgID, itemID int64) (syndicate.Push, bool, error)
+	// AcceptedRemotePush finds an accepted push from another installation
+	// whose original is not withdrawn.
+	AcceptedRemotePush(ctx context.Context, toOrgID, pushID int64) (syndicate.Push, bool, error)
 }
 
 // listColumn lists the public items of a column of orgID, with the items
@@ -54,6 +60,9 @@ func (h *handler) pushedTo(ctx context.Context, sc *siteCtx, it *publish.Item) (
 // Source is the name of the org an item listed on this site comes from,
 // or "" for the site's own items.
 func (p page) Source(l publish.Listed) string {
+	if l.Item.ID < 0 {
+		return l.Version.Source // a push from another installation
+	}
 	if p.Org == nil || l.Item.OrgID == p.Org.ID {
 		return ""
 	}
@@ -187,4 +196,43 @@ func (h *handler) jsonFeedHandler(w http.ResponseWriter, r *http.Request) error 
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(f)
+}
+
+// pushedPage shows an accepted push from another installation: the copy
+// it sent, with its source and a canonical link to the original; 404 once
+// the sender withdrew it or for a push not accepted here.
+func (h *handler) pushedPage(w http.ResponseWriter, r *http.Request) error {
+	sc := siteOf(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 || h.Syndication == nil {
+		return apperr.ErrNotFound
+	}
+	p, ok, err := h.Syndication.AcceptedRemotePush(r.Context(), sc.Org.ID, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("push %d is not shown on this site: %w", id, apperr.ErrNotFound)
+	}
+	pg := itemPage{page: newPage(r, sc, p.Title), Source: p.RemoteOrg,
+		Item:    &publish.Item{ID: -p.ID, State: publish.StatePublished, Live: 1, Validity: publish.ValidityValid, FirstPublishedAt: p.RemoteDate},
+		Version: &publish.Version{Title: p.Title, Issuer: p.RemoteOrg},
+		// The body was sanitised with the publishing policy on receipt
+		// (syndicate.Remote.Receive), as local bodies are on saving.
+		Body: template.HTML(p.RemoteBody)}
+	if strings.HasPrefix(p.RemoteURL, "https://") || strings.HasPrefix(p.RemoteURL, "http://") {
+		pg.Canonical = p.RemoteURL
+	}
+	pg.Crumbs = []crumb{{Name: "首页", URL: pg.Home()}}
+	for i := range sc.Columns {
+		if sc.Columns[i].ID == p.ColumnID {
+			c := sc.Columns[i]
+			pg.Column = &c
+			for _, a := range ancestors(sc.Columns, c) {
+				pg.Crumbs = append(pg.Crumbs, crumb{Name: a.Name, URL: pg.ColURL(a)})
+			}
+		}
+	}
+	pg.Crumbs = append(pg.Crumbs, crumb{Name: "正文"})
+	return h.tmpl.Render(w, http.StatusOK, "item", pg)
 }

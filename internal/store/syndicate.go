@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"gongkai/internal/publish"
@@ -179,9 +180,11 @@ func (db *DB) ColumnListing(ctx context.Context, orgID, columnID int64, limit, o
 		WHERE i.live_version > 0 AND i.state <> 'withdrawn' AND (
 			(i.org_id = ? AND i.id IN (SELECT item_id FROM item_columns WHERE column_id = ?))
 			OR i.id IN (SELECT item_id FROM pushes WHERE to_org_id = ? AND column_id = ? AND state = 'accepted' AND item_id > 0))
-		ORDER BY i.first_published_at DESC, i.id DESC LIMIT ? OFFSET ?`
+		ORDER BY i.first_published_at DESC, i.id DESC LIMIT ?`
 	err = db.View(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, q, orgID, columnID, orgID, columnID, limit, offset)
+		// Both sources are read from the start and merged, then the page
+		// is cut: pushes from other installations are few.
+		rows, err := tx.query(ctx, q, orgID, columnID, orgID, columnID, offset+limit)
 		if err != nil {
 			return fmt.Errorf("select column listing: %w", err)
 		}
@@ -205,9 +208,56 @@ func (db *DB) ColumnListing(ctx context.Context, orgID, columnID int64, limit, o
 			v.WrittenDate, v.FormedDate = parseDay(written), parseDay(formed)
 			out = append(out, l)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		remote, err := tx.remoteListed(ctx, orgID, columnID, offset+limit)
+		if err != nil {
+			return err
+		}
+		total += len(remote)
+		out = append(out, remote...)
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Item.FirstPublishedAt.After(out[j].Item.FirstPublishedAt) })
+		out = out[min(offset, len(out)):min(offset+limit, len(out))]
+		return nil
 	})
 	return out, total, err
+}
+
+// remoteListed returns the accepted pushes from other installations into
+// a column whose original is not withdrawn, as listing rows: the item ID
+// is the push's ID negated (see syndicate.RemoteItemID), the org 0 and the
+// version's Source the sender org's name.
+func (tx *Tx) remoteListed(ctx context.Context, orgID, columnID int64, limit int) ([]publish.Listed, error) {
+	ps, err := tx.pushes(ctx, `p.to_org_id = ? AND p.column_id = ? AND p.state = 'accepted' AND p.item_id = 0 AND p.remote_withdrawn = ?`,
+		orgID, columnID, false)
+	if err != nil {
+		return nil, err
+	}
+	var out []publish.Listed
+	for _, p := range ps[:min(limit, len(ps))] {
+		var l publish.Listed
+		l.Item = publish.Item{ID: -p.ID, State: publish.StatePublished, Live: 1, Title: p.Title, Validity: publish.ValidityValid,
+			FirstPublishedAt: p.RemoteDate, LastPublishedAt: p.RemoteDate}
+		l.Version = publish.Version{Number: 1, Title: p.Title, Source: p.RemoteOrg}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// AcceptedRemotePush returns an accepted push from another installation
+// to org toOrgID whose original is not withdrawn, and false otherwise.
+func (db *DB) AcceptedRemotePush(ctx context.Context, toOrgID, pushID int64) (out syndicate.Push, ok bool, err error) {
+	err = db.View(ctx, func(tx *Tx) error {
+		ps, err := tx.pushes(ctx, `p.id = ? AND p.to_org_id = ? AND p.state = 'accepted' AND p.item_id = 0 AND p.remote_withdrawn = ?`,
+			pushID, toOrgID, false)
+		if err != nil || len(ps) == 0 {
+			return err
+		}
+		out, ok = ps[0], true
+		return nil
+	})
+	return out, ok, err
 }
 
 // PushCounts returns how many items the orgs orgIDs pushed to upper sites
