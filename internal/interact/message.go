@@ -125,9 +125,14 @@ type Message struct {
 	SubmittedAt time.Time
 	ReceivedOn  workday.Date // day of receipt; the deadline counts from the next working day
 	DueOn       workday.Date
-	AnsweredOn  workday.Date
-	AnsweredAt  time.Time
-	Late        bool // answered after DueOn
+	// DeadlineDays is the number of working days DueOn counts from
+	// ReceivedOn (the org's setting when the message arrived or was
+	// forwarded), kept so the due date can be recomputed when the
+	// holiday calendar is corrected.
+	DeadlineDays int
+	AnsweredOn   workday.Date
+	AnsweredAt   time.Time
+	Late         bool // answered after DueOn
 
 	// Published is set when the answer is on the public list; the Public*
 	// fields are the screened and masked texts shown there, fixed when the

@@ -59,6 +59,8 @@ func (e Event) Label() string {
 		return "超期提醒"
 	case "withdraw":
 		return "撤下公开"
+	case "recomputed":
+		return "答复期限重新计算"
 	}
 	return e.Action
 }
@@ -261,7 +263,8 @@ func (s *Service) Submit(ctx context.Context, m *Message, ipKey string) (*Receip
 		m.State = StateReceived
 		m.SubmittedAt = now
 		m.ReceivedOn = Today(now)
-		m.DueOn, _ = Due(cal, m.ReceivedOn, set.Days())
+		m.DeadlineDays = set.Days()
+		m.DueOn, _ = Due(cal, m.ReceivedOn, m.DeadlineDays)
 		code := NewQueryCode()
 		created := false
 		for range 5 {
@@ -503,7 +506,8 @@ func (s *Service) Forward(ctx context.Context, actor account.Actor, id, toOrgID 
 		}
 		fromID := m.OrgID
 		m.OrgID, m.Section, m.HandlerID = toOrgID, "", 0
-		m.DueOn, _ = Due(cal, m.ReceivedOn, set.Days())
+		m.DeadlineDays = set.Days()
+		m.DueOn, _ = Due(cal, m.ReceivedOn, m.DeadlineDays)
 		return &Event{Note: note, FromOrgID: fromID, ToOrgID: toOrgID}, fmt.Sprintf("转办至机构 %d", toOrgID), nil
 	})
 }
@@ -764,12 +768,19 @@ func notify(ctx context.Context, tx Tx, m *Message, now time.Time) error {
 // JobDeadlines is the kind of the daily deadline check.
 const JobDeadlines = "interact.deadlines"
 
-// CheckDeadlines records, once per message, an internal "overdue" event
-// on every open message past its deadline, so the history shows when it
-// fell overdue; it returns how many it marked.
+// CheckDeadlines recomputes the due date of every open message with the
+// calendar in force (an administrator may have added or corrected a
+// year's holidays since it arrived), noting each change in its history,
+// and records, once per message, an internal "overdue" event on every open
+// message past its deadline, so the history shows when it fell overdue.
+// It returns how many it marked overdue.
 func (s *Service) CheckDeadlines(ctx context.Context) (int, error) {
 	n := 0
 	err := s.store.UpdateInteract(ctx, func(tx Tx) error {
+		cal, err := s.Calendar(ctx, tx)
+		if err != nil {
+			return err
+		}
 		now := s.cfg.Now().UTC()
 		today := Today(now)
 		open, err := tx.OpenMessages(ctx)
@@ -778,6 +789,19 @@ func (s *Service) CheckDeadlines(ctx context.Context) (int, error) {
 		}
 		for i := range open {
 			m := &open[i]
+			if m.DeadlineDays > 0 {
+				if due, _ := Due(cal, m.ReceivedOn, m.DeadlineDays); !due.IsZero() && due != m.DueOn {
+					ev := &Event{MessageID: m.ID, Action: "recomputed", At: now, ActorName: "系统", Internal: true,
+						Note: "节假日安排调整，答复期限由 " + m.DueOn.String() + " 重新计算为 " + due.String()}
+					m.DueOn = due
+					if err := tx.UpdateMessage(ctx, m); err != nil {
+						return err
+					}
+					if err := tx.AddMessageEvent(ctx, ev); err != nil {
+						return err
+					}
+				}
+			}
 			if m.DueOn.IsZero() || !today.After(m.DueOn) {
 				continue
 			}

@@ -3,6 +3,7 @@ package interact_test
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"gongkai/internal/org"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
+	"gongkai/internal/workday"
 )
 
 // world is a database with a city, two bureaus and staff.
@@ -463,6 +465,39 @@ func TestConcurrentStepsConflict(t *testing.T) {
 		got, _ := must2(w.svc.View(ctx, w.act("mzj.office"), id))
 		if got.State != interact.StateAccepted {
 			t.Errorf("state = %s, want accepted", got.State)
+		}
+	})
+}
+
+// TestDeadlinesFollowCalendarCorrections checks that the daily job
+// recomputes the due date of an open message when an administrator adds a
+// holiday, and notes it in the history.
+func TestDeadlinesFollowCalendarCorrections(t *testing.T) {
+	eachDB(t, func(t *testing.T, w *world) {
+		ctx := t.Context()
+		m := valid()
+		m.OrgID = w.bureau.ID
+		rc := w.submit(t, m, "203.0.113.5")
+		if rc.Message.DueOn.String() != "2026-03-09" {
+			t.Fatalf("due = %s", rc.Message.DueOn)
+		}
+		y, ok := workday.Embedded().Year(2026)
+		if !ok {
+			t.Fatal("no 2026 in the calendar")
+		}
+		y.Holidays = append(y.Holidays, d("2026-03-04"))
+		if err := w.db.Update(ctx, func(tx *store.Tx) error { return tx.SaveCalendarYear(ctx, y, "admin") }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.CheckDeadlines(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, evs := must2(w.svc.View(ctx, w.act("mzj.office"), rc.Message.ID))
+		if got.DueOn.String() != "2026-03-10" {
+			t.Errorf("due after the correction = %s, want 2026-03-10", got.DueOn)
+		}
+		if !slices.ContainsFunc(evs, func(e interact.Event) bool { return e.Action == "recomputed" && strings.Contains(e.Note, "2026-03-10") }) {
+			t.Errorf("no recomputation in the history: %+v", evs)
 		}
 	})
 }

@@ -26,13 +26,13 @@ func (db *DB) ViewInteract(ctx context.Context, fn func(interact.Tx) error) erro
 }
 
 const messageCols = `id, org_id, query_no, code_hash, kind, subject, body, name, phone, email, consent, state, section, handler_id,
-	reject_reason, submitted_at, received_on, due_on, answered_on, answered_at, late, published, public_name, public_subject,
+	reject_reason, submitted_at, received_on, due_on, deadline_days, answered_on, answered_at, late, published, public_name, public_subject,
 	public_body, public_reply, fingerprint, created_at, updated_at`
 
 func scanMessage(sc interface{ Scan(...any) error }, m *interact.Message) error {
 	return sc.Scan(&m.ID, &m.OrgID, &m.QueryNo, &m.CodeHash, &m.Kind, &m.Subject, &m.Body, &m.Sender.Name, &m.Sender.Phone, &m.Sender.Email,
 		&m.Consent, &m.State, &m.Section, idCol{&m.HandlerID}, &m.RejectReason, timeCol{&m.SubmittedAt}, dayCol{&m.ReceivedOn}, dayCol{&m.DueOn},
-		dayCol{&m.AnsweredOn}, timeCol{&m.AnsweredAt}, &m.Late, &m.Published, &m.PublicName, &m.PublicSubject, &m.PublicBody, &m.PublicReply,
+		&m.DeadlineDays, dayCol{&m.AnsweredOn}, timeCol{&m.AnsweredAt}, &m.Late, &m.Published, &m.PublicName, &m.PublicSubject, &m.PublicBody, &m.PublicReply,
 		&m.Fingerprint, timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt})
 }
 
@@ -102,11 +102,11 @@ func (tx *Tx) RecentMessageByFingerprint(ctx context.Context, fp string, since t
 func (tx *Tx) CreateMessage(ctx context.Context, m *interact.Message) error {
 	m.CreatedAt, m.UpdatedAt = tx.now, tx.now
 	id, err := tx.insert(ctx, `INSERT INTO interact_messages (org_id, query_no, code_hash, kind, subject, body, name, phone, email, consent, state,
-		section, handler_id, reject_reason, submitted_at, received_on, due_on, answered_on, answered_at, late, published, public_name, public_subject,
-		public_body, public_reply, fingerprint, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		section, handler_id, reject_reason, submitted_at, received_on, due_on, deadline_days, answered_on, answered_at, late, published, public_name,
+		public_subject, public_body, public_reply, fingerprint, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.OrgID, m.QueryNo, m.CodeHash, m.Kind, m.Subject, m.Body, m.Sender.Name, m.Sender.Phone, m.Sender.Email, m.Consent, m.State,
-		m.Section, nullID(m.HandlerID), m.RejectReason, tx.t(m.SubmittedAt), day(m.ReceivedOn), day(m.DueOn), day(m.AnsweredOn), tx.nt(m.AnsweredAt),
+		m.Section, nullID(m.HandlerID), m.RejectReason, tx.t(m.SubmittedAt), day(m.ReceivedOn), day(m.DueOn), m.DeadlineDays, day(m.AnsweredOn), tx.nt(m.AnsweredAt),
 		m.Late, m.Published, m.PublicName, m.PublicSubject, m.PublicBody, m.PublicReply, m.Fingerprint, tx.t(m.CreatedAt), tx.t(m.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("insert message: %w", err)
@@ -123,9 +123,10 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *interact.Message) error {
 func (tx *Tx) UpdateMessage(ctx context.Context, m *interact.Message) error {
 	read := m.UpdatedAt
 	res, err := tx.exec(ctx, `UPDATE interact_messages SET org_id = ?, state = ?, section = ?, handler_id = ?, reject_reason = ?, due_on = ?,
-		answered_on = ?, answered_at = ?, late = ?, published = ?, public_name = ?, public_subject = ?, public_body = ?, public_reply = ?, updated_at = ?
+		deadline_days = ?, answered_on = ?, answered_at = ?, late = ?, published = ?, public_name = ?, public_subject = ?, public_body = ?,
+		public_reply = ?, updated_at = ?
 		WHERE id = ? AND updated_at = ?`,
-		m.OrgID, m.State, m.Section, nullID(m.HandlerID), m.RejectReason, day(m.DueOn), day(m.AnsweredOn), tx.nt(m.AnsweredAt), m.Late, m.Published,
+		m.OrgID, m.State, m.Section, nullID(m.HandlerID), m.RejectReason, day(m.DueOn), m.DeadlineDays, day(m.AnsweredOn), tx.nt(m.AnsweredAt), m.Late, m.Published,
 		m.PublicName, m.PublicSubject, m.PublicBody, m.PublicReply, tx.t(tx.now), m.ID, tx.t(read))
 	if err != nil {
 		return fmt.Errorf("update message %d: %w", m.ID, err)

@@ -27,6 +27,7 @@ CREATE TABLE interact_messages (
 	submitted_at   TEXT    NOT NULL,
 	received_on    TEXT    NOT NULL,
 	due_on         TEXT    NOT NULL DEFAULT '',
+	deadline_days  INTEGER NOT NULL DEFAULT 0,
 	answered_on    TEXT    NOT NULL DEFAULT '',
 	answered_at    TEXT,
 	late           INTEGER NOT NULL DEFAULT 0,
