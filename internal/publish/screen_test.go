@@ -1,7 +1,10 @@
 package publish_test
 
 import (
+	"bytes"
 	"errors"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -157,6 +160,98 @@ func TestScreeningMissingFile(t *testing.T) {
 		f := openFinding(t, w, it.ID, screening.KindManualReview)
 		if f.Severity != screening.SeverityBlocking || f.AttachmentID != a.ID || !strings.Contains(f.Message, "附件文件缺失") {
 			t.Errorf("finding = %+v", f)
+		}
+	})
+}
+
+// TestScreeningMaskAttachments masks the personal numbers of a .docx
+// attachment one finding at a time (each mask stores a new file in the
+// original's place and rescans it), and refuses to mask a PDF, which the
+// reviewer can only override or send back.
+func TestScreeningMaskAttachments(t *testing.T) {
+	opts := screenOpts(t)
+	opts.Screen.Extractor.CacheDir = filepath.Join(os.TempDir(), "gongkai-test-cache", "gongkai", "pdfium")
+	eachDB(t, opts, func(t *testing.T, w *world) {
+		ctx := t.Context()
+		it := w.create(t, "带附件的通知")
+		for _, name := range []string{"notice.docx", "recipients.pdf"} {
+			data, err := os.ReadFile("../screening/extract/testdata/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum, size, err := opts.Screen.Files.Put(bytes.NewReader(data), publish.MaxAttachment)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ct := "application/pdf"
+			if strings.HasSuffix(name, ".docx") {
+				ct = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+			}
+			a := &publish.Attachment{Name: name, ContentType: ct, Size: size, SHA256: sum}
+			if err := w.svc.AddAttachment(ctx, w.officer, it.ID, a); err != nil {
+				t.Fatalf("AddAttachment(%s): %v", name, err)
+			}
+		}
+		if err := w.svc.Submit(ctx, w.officer, it.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.SectionApprove(ctx, w.section, it.ID); err != nil {
+			t.Fatal(err)
+		}
+		personal := map[screening.Kind]bool{screening.KindIDNumber: true, screening.KindMobile: true, screening.KindBankCard: true}
+		masked, pdfTried := 0, false
+		for {
+			fs, err := w.db.ItemFindings(ctx, it.ID, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var next *publish.Finding
+			for i := range fs {
+				f := &fs[i]
+				if f.Status == publish.FindingOpen && personal[f.Kind] && f.Place.File == "notice.docx" && next == nil {
+					next = f
+				}
+				if f.Status == publish.FindingOpen && f.Place.File == "recipients.pdf" && f.Length > 0 && masked == 0 {
+					err := w.svc.MaskFinding(ctx, w.review, it.ID, f.ID)
+					if inv, ok := apperr.AsInvalid(err); !ok || !strings.Contains(inv.Fields["finding"], "不能自动遮盖") {
+						t.Fatalf("MaskFinding on a PDF: %v", err)
+					}
+					pdfTried = true
+				}
+			}
+			if next == nil {
+				break
+			}
+			if err := w.svc.MaskFinding(ctx, w.review, it.ID, next.ID); err != nil {
+				t.Fatalf("MaskFinding(%s %s): %v", next.Location, next.Kind, err)
+			}
+			if masked++; masked > 50 {
+				t.Fatal("masking does not converge")
+			}
+		}
+		if masked == 0 || !pdfTried {
+			t.Fatalf("masked %d findings in notice.docx, tried the PDF: %v", masked, pdfTried)
+		}
+		atts, err := w.db.ItemAttachments(ctx, it.ID, 1)
+		if err != nil || len(atts) != 2 || atts[0].Name != "notice.docx" {
+			t.Fatalf("attachments after masking = %+v, %v", atts, err)
+		}
+		x := extract.New(extract.Limits{})
+		defer x.Close()
+		f, err := opts.Screen.Files.Open(atts[0].SHA256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(f)
+		f.Close()
+		again, err := x.Scan(ctx, "notice.docx", data, screening.Options{Now: w.clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range again {
+			if personal[g.Kind] {
+				t.Errorf("masked notice.docx still has %s", g)
+			}
 		}
 	})
 }
