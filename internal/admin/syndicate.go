@@ -2,7 +2,10 @@ package admin
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,6 +35,9 @@ type SyndicateConfig struct {
 	Remote  *syndicate.Remote
 	Senders func(ctx context.Context) ([]syndicate.Sender, error)
 	PushKey func(ctx context.Context) (string, error)
+	// PushRemote sends a published item to an org of another
+	// installation; nil hides the form.
+	PushRemote func(ctx context.Context, actor account.Actor, itemID int64, receiverURL, toOrg, column string) error
 }
 
 // SyndicateReader is what the push pages read. *store.DB implements it.
@@ -49,6 +55,7 @@ func (h *handler) syndicateRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/items/{id}/push", h.page(stageFull, h.pushForm))
 	mux.Handle("POST /admin/items/{id}/push", h.page(stageFull, h.pushCreate))
 	mux.Handle("POST /admin/pushes/senders", h.page(stageFull, h.senderAdd))
+	mux.Handle("POST /admin/items/{id}/push-remote", h.page(stageFull, h.pushRemote))
 	h.submissionRoutes(mux)
 	h.disclosureRoutes(mux)
 }
@@ -260,6 +267,9 @@ type pushFormPage struct {
 	Column  int64
 	Note    string
 	Errors  map[string]string
+	// The form for another installation, as typed.
+	Remote                          bool
+	RemoteURL, RemoteOrg, RemoteCol string
 }
 
 func (h *handler) pushFormPage(w http.ResponseWriter, r *http.Request) (pushFormPage, error) {
@@ -282,7 +292,7 @@ func (h *handler) pushFormPage(w http.ResponseWriter, r *http.Request) (pushForm
 	if !act.Has(account.RolePublisher, org.Path(orgs, it.OrgID)) {
 		return pushFormPage{}, apperr.ErrForbidden
 	}
-	p := pushFormPage{basePage: h.base(w, r, "推送至上级网站"), Item: it}
+	p := pushFormPage{basePage: h.base(w, r, "推送至上级网站"), Item: it, Remote: h.Syndicate.PushRemote != nil}
 	for _, o := range syndicate.Ancestors(orgs, it.OrgID) {
 		cs, err := h.Reader.Columns(ctx, o.ID)
 		if err != nil {
@@ -373,5 +383,46 @@ func (h *handler) senderAdd(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	redirect(w, r, "/admin/pushes", "已登记推送来源“"+s.Name+"”")
+	return nil
+}
+
+// pushRemote sends the item to an org of another installation (the
+// province's platform), signed with this installation's key. Sending it
+// again after an update or withdrawal replaces the receiver's copy.
+func (h *handler) pushRemote(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.pushFormPage(w, r)
+	if err != nil {
+		return err
+	}
+	if h.Syndicate.PushRemote == nil {
+		return apperr.ErrNotFound
+	}
+	p.RemoteURL = strings.TrimSpace(r.PostFormValue("remote_url"))
+	p.RemoteOrg = strings.TrimSpace(r.PostFormValue("remote_org"))
+	p.RemoteCol = strings.TrimSpace(r.PostFormValue("remote_column"))
+	p.Errors = map[string]string{}
+	if u, err := url.Parse(p.RemoteURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		p.Errors["remote_url"] = "请填写对方平台地址，如 https://zwgk.hubei.gov.cn"
+	}
+	if p.RemoteOrg == "" {
+		p.Errors["remote_org"] = "请填写对方接收单位的机构代码"
+	}
+	if len(p.Errors) == 0 {
+		err = h.Syndicate.PushRemote(r.Context(), actor(r), p.Item.ID, p.RemoteURL, p.RemoteOrg, p.RemoteCol)
+		if inv, ok := apperr.AsInvalid(err); ok {
+			p.Errors = inv.Fields
+		} else if err != nil && !errors.Is(err, apperr.ErrForbidden) {
+			// The other side refused or could not be reached: say so
+			// without its answer's details, which are logged.
+			h.Log.LogAttrs(r.Context(), slog.LevelWarn, "push to another installation", slog.Int64("item_id", p.Item.ID), slog.Any("err", err))
+			p.Errors["remote_url"] = "推送失败：对方平台未接收（请确认对方已登记本平台的推送公钥、机构代码正确）"
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(p.Errors) > 0 {
+		return h.tmpl.Render(w, http.StatusUnprocessableEntity, "syndicate/push", p)
+	}
+	redirect(w, r, "/admin/items/"+strconv.FormatInt(p.Item.ID, 10)+"/push", "已推送至对方平台，等待对方处理")
 	return nil
 }

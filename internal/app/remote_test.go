@@ -77,11 +77,19 @@ func TestSignedPushBetweenInstallations(t *testing.T) {
 		d.Title, d.ChangeNote = "样例已发布信息（更新）", "更正标题"
 		for i, err := range []error{svc.Save(ctx, send.actor("xinxiyuan"), itemID, v.Rev, d), svc.Submit(ctx, send.actor("xinxiyuan"), itemID),
 			svc.SectionApprove(ctx, send.actor("kezhang"), itemID), svc.Approve(ctx, send.actor("baomi"), itemID),
-			svc.Publish(ctx, send.actor("bangongshi"), itemID), push()} {
+			svc.Publish(ctx, send.actor("bangongshi"), itemID)} {
 			if err != nil {
 				t.Fatalf("update step %d: %v", i, err)
 			}
 		}
+		// The update is pushed again from the sender's admin.
+		sb := send.browser()
+		sb.loginFull("bangongshi")
+		r = sb.post("/admin/items/"+itoa(itemID)+"/push-remote", url.Values{"remote_url": {"ftp://x"}, "remote_org": {""}})
+		expect(t, "remote push form with bad input", r, http.StatusUnprocessableEntity)
+		mustContain(t, "remote push form with bad input", r.body, "请填写对方平台地址", "请填写对方接收单位的机构代码", "ftp://x")
+		r = sb.post("/admin/items/"+itoa(itemID)+"/push-remote", url.Values{"remote_url": {recv.srv.URL}, "remote_org": {"42130000"}, "remote_column": {"zwdt"}})
+		expect(t, "remote push form", r, http.StatusSeeOther)
 		p, err := recv.app.DB.Push(ctx, ps[0].ID)
 		if err != nil || p.Title != "样例已发布信息（更新）" || p.State != syndicate.StateAccepted {
 			t.Fatalf("copy after the update = %+v, %v", p, err)

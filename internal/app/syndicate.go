@@ -54,7 +54,8 @@ func (a *App) setupSyndicate(now func() time.Time) error {
 // syndicateAdmin is what the staff UI needs for the site group (issue 9).
 func (a *App) syndicateAdmin() admin.SyndicateConfig {
 	return admin.SyndicateConfig{Service: a.Syndicate, Reader: a.DB, Submissions: syndicate.NewSubmissions(a.DB, a.DB.Now), SubmissionReader: a.DB,
-		Disclosures: a.Disclosures, DisclosureReader: a.DB, Remote: a.Remote, Senders: a.DB.Senders, PushKey: a.PushKey}
+		Disclosures: a.Disclosures, DisclosureReader: a.DB, Remote: a.Remote, Senders: a.DB.Senders, PushKey: a.PushKey,
+		PushRemote: a.PushRemote}
 }
 
 // pushKeyName is the signing key of this installation's pushes to others.
