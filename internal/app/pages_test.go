@@ -90,6 +90,9 @@ func TestEveryTemplateRenders(t *testing.T) {
 			pubPages["syndicate/submission"] = visit{"GET", "/admin/submissions/" + itoa(subs[0].ID) + "/edit", nil, 200}
 		}
 		pubPages["syndicate/disclosures"] = visit{"GET", "/admin/disclosures", nil, 200}
+		// Annual report and statistics (issue 8).
+		pubPages["report/show"] = visit{"GET", "/admin/report", nil, 200}
+		pubPages["report/stats"] = visit{"GET", "/admin/stats", nil, 200}
 		adm.post("/admin/disclosures/public?org="+itoa(bureau.ID), url.Values{"public": {"1"}})
 		check(totp, pubPages)
 		// Screening (issue 4): the site group's word list, for the city administrator.
