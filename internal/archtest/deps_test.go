@@ -13,7 +13,7 @@ import (
 const mod = "gongkai/internal/"
 
 // domain packages: types and rules only.
-var domain = []string{"apperr", "org", "account", "audit", "publish", "screening", "workday", "apply", "interact", "report", "search", "translog", "job", "syndicate", "demo"}
+var domain = []string{"apperr", "org", "account", "audit", "publish", "screening", "workday", "apply", "interact", "report", "search", "translog", "job", "syndicate", "inspect", "demo"}
 
 // forbidden maps a package (prefix) to imports it must not have.
 func forbidden(pkg string) []string {

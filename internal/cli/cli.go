@@ -57,6 +57,7 @@ func commands() []command {
 		{"verify", "check the publication log and a published item against it", runVerify},
 		{"report", "write an org's annual disclosure report: annual", runReport},
 		{"export", "write the public site as static files for a CDN or a mirror", runExport},
+		{"inspect", "inspect an org's public site as the national spot check does", runInspect},
 		{"backup", "write a consistent backup (database and files) while the server runs", runBackup},
 		{"restore", "restore a backup into an empty data directory and check it", runRestore},
 		{"version", "print the version", runVersion},
