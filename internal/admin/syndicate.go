@@ -348,10 +348,10 @@ func (h *handler) pushCreate(w http.ResponseWriter, r *http.Request) error {
 	_, err = h.Syndicate.Service.PushItem(r.Context(), actor(r), p.Item.ID, toOrg, p.Column, p.Note)
 	if inv, ok := apperr.AsInvalid(err); ok {
 		p.Errors = inv.Fields
-		if toOrg == 0 && p.Errors["column"] == "" {
+		if toOrg == 0 {
 			// Without a column there is no upper org: say so at the column.
-			p.Errors["column"] = strings.TrimSpace(p.Errors["to_org"] + " 请选择上级网站的栏目")
 			delete(p.Errors, "to_org")
+			p.Errors["column"] = "请选择上级网站的栏目"
 		}
 		return h.tmpl.Render(w, http.StatusUnprocessableEntity, "syndicate/push", p)
 	}
