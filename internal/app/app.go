@@ -191,7 +191,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 	// Disclosure on application: JSON API (app/apply.go).
 	mux.Handle("/api/v1/apply/", a.applyAPI(now))
 	// Annual report: JSON API of final reports (app/report.go).
-	mux.Handle("GET /api/v1/orgs/{code}/annual-report/{year}", site.NewReportAPI(a.Log, a.DB))
+	mux.Handle("GET /api/v1/orgs/{code}/annual-report/{year}", site.NewReportAPI(a.Log, a.DB, web.NewRateLimiter(20, 3*time.Second, now)))
 	// Site group: signed pushes from other installations (issue 9).
 	mux.Handle("POST /api/v1/pushes", site.NewPushInbound(a.Log, a.Remote))
 	mux.Handle("/admin/", adminH)

@@ -194,3 +194,19 @@ func TestStatisticsDashboard(t *testing.T) {
 		}
 	})
 }
+
+func TestAnnualReportAPIIsRateLimited(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		b := e.browser()
+		limited := false
+		for range 25 {
+			if r := b.get("/api/v1/orgs/42130021/annual-report/2025"); r.status == http.StatusTooManyRequests {
+				limited = true
+				break
+			}
+		}
+		if !limited {
+			t.Errorf("25 report requests at once were all served")
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"gongkai/internal/apperr"
 	"gongkai/internal/org"
@@ -24,10 +25,18 @@ type ReportSource interface {
 // NewReportAPI serves GET /api/v1/orgs/{code}/annual-report/{year}: the
 // tables, values, checks and narrative of an org's annual report as JSON
 // (report/export.JSONReport). Only reports that staff marked final are
-// served; drafts answer 404 like a missing report.
-func NewReportAPI(log *slog.Logger, src ReportSource) http.Handler {
+// served; drafts answer 404 like a missing report. Computing a report
+// reads the org's whole year, so each client address is limited by limit
+// (nil: 20 at once, then one every 3 seconds).
+func NewReportAPI(log *slog.Logger, src ReportSource, limit *web.RateLimiter) http.Handler {
 	a := &api{APIConfig: APIConfig{Log: log}}
+	if limit == nil {
+		limit = web.NewRateLimiter(20, 3*time.Second, nil)
+	}
 	return a.wrap(func(w http.ResponseWriter, r *http.Request) error {
+		if err := limit.Check(r); err != nil {
+			return err
+		}
 		o, err := src.OrgByCode(r.Context(), r.PathValue("code"))
 		if err != nil {
 			return err
