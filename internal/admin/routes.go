@@ -89,6 +89,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/items/{id}/findings/{fid}/mask", h.page(stageFull, h.findingMask))
 	mux.Handle("POST /admin/items/{id}/findings/{fid}/override", h.page(stageFull, h.findingOverride))
 	mux.Handle("POST /admin/items/{id}/attachments/{att}/mask-column", h.page(stageFull, h.columnMask))
+	mux.Handle("POST /admin/items/{id}/mask-all", h.page(stageFull, h.maskAll))
 	mux.Handle("GET /admin/screening/words", h.page(stageFull, h.wordsShow))
 	mux.Handle("POST /admin/screening/words", h.page(stageFull, h.wordsSave))
 

@@ -43,6 +43,9 @@ type screenPanel struct {
 	// findings of the body so the template can mark them (escaped).
 	Body    []textPiece
 	Columns []columnForm
+	// MaskAll offers masking every open personal finding of one part (the
+	// item's fields, or an .xlsx or .docx attachment) in one action.
+	MaskAll []maskAllTarget
 	// OverrideFor and OverrideReason keep what was typed when an override
 	// was refused.
 	OverrideFor    int64
@@ -64,6 +67,12 @@ type findingRow struct {
 type textPiece struct {
 	Text string
 	ID   int64 // the finding marked by this piece; 0 for plain text
+}
+
+type maskAllTarget struct {
+	AttID int64 // 0: the item's own fields
+	Label string
+	Count int
 }
 
 // columnForm offers masking one column of a sheet of a .xlsx attachment.
@@ -104,6 +113,11 @@ func (h *handler) screenPanel(ctx context.Context, act account.Actor, it *publis
 		xlsx[a.ID] = strings.HasSuffix(a.ContentType, "spreadsheetml.sheet")
 	}
 	var body []publish.Finding
+	maskable := map[int64]bool{0: true}
+	for _, a := range atts {
+		maskable[a.ID] = strings.HasSuffix(a.ContentType, "spreadsheetml.sheet") || strings.HasSuffix(a.ContentType, "wordprocessingml.document")
+	}
+	all := map[int64]int{}
 	cols := map[string]*columnForm{}
 	var order []string
 	for _, f := range fs {
@@ -117,6 +131,9 @@ func (h *handler) screenPanel(ctx context.Context, act account.Actor, it *publis
 		p.Open++
 		if f.Blocking() {
 			p.Blocking++
+		}
+		if f.Length > 0 && maskable[f.AttachmentID] && publish.Personal(f.Kind) {
+			all[f.AttachmentID]++
 		}
 		if f.AttachmentID == 0 && f.Place.Field == "body" && f.Length > 0 {
 			body = append(body, f)
@@ -134,6 +151,14 @@ func (h *handler) screenPanel(ctx context.Context, act account.Actor, it *publis
 	}
 	for _, k := range order {
 		p.Columns = append(p.Columns, *cols[k])
+	}
+	if n := all[0]; n > 1 {
+		p.MaskAll = append(p.MaskAll, maskAllTarget{Label: "标题和正文", Count: n})
+	}
+	for _, a := range atts {
+		if n := all[a.ID]; n > 1 {
+			p.MaskAll = append(p.MaskAll, maskAllTarget{AttID: a.ID, Label: a.Name, Count: n})
+		}
 	}
 	if len(body) > 0 {
 		p.Body = markText(extract.HTMLText(cur.Body), body)
@@ -165,7 +190,15 @@ func markText(text string, fs []publish.Finding) []textPiece {
 	return out
 }
 
-// findingAction runs mask or override on one finding from the item page.
+func (h *handler) maskAll(w http.ResponseWriter, r *http.Request) error {
+	it, _, _, err := h.loadItem(r)
+	if err != nil {
+		return err
+	}
+	err = h.Pub.Service.MaskAll(r.Context(), actor(r), it.ID, web.FormID(r, "att"))
+	return h.screenDone(w, r, it, err, "已遮盖全部个人信息，并已重新检查", func(p *itemShowPage) {})
+}
+
 func (h *handler) findingMask(w http.ResponseWriter, r *http.Request) error {
 	it, _, _, err := h.loadItem(r)
 	if err != nil {

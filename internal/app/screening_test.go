@@ -145,6 +145,7 @@ func TestScreeningSubsidyListIsMaskedBeforePublication(t *testing.T) {
 			mustNotContain(t, "review page", page.body, id)
 		}
 		mustContain(t, "review queue", reviewer.get("/admin/review").body, "自动检查：8 处须处理")
+		mustContain(t, "review page", page.body, "遮盖“低保名单.xlsx”中的全部个人信息（8 处）")
 		r = reviewer.post(item+"/approve", nil)
 		expect(t, "approve while findings are open", r, http.StatusUnprocessableEntity)
 		mustContain(t, "refused approval", r.body, "自动检查发现8处须处理的问题")

@@ -497,10 +497,60 @@ func (s *Service) Override(ctx context.Context, actor account.Actor, id, fid int
 // it is never served). The changed part is scanned again, since offsets
 // hold only for the text they came from.
 func (s *Service) MaskFinding(ctx context.Context, actor account.Actor, id, fid int64) error {
+	return s.mask(ctx, actor, id, func(st *state, fs []Finding) (int64, []*Finding, error) {
+		for i := range fs {
+			if fs[i].ID != fid {
+				continue
+			}
+			f := &fs[i]
+			if f.Status != FindingOpen {
+				return 0, nil, apperr.Invalidf("finding", "此问题已处理（%s）", f.Status.Label())
+			}
+			if f.Length <= 0 {
+				return 0, nil, apperr.Invalidf("finding", "此问题不能自动遮盖（如地图、无法读取的文件）；请退回作者修改，或说明理由后放行")
+			}
+			return f.AttachmentID, []*Finding{f}, nil
+		}
+		return 0, nil, fmt.Errorf("finding %d of item %d: %w", fid, id, apperr.ErrNotFound)
+	})
+}
+
+// personalKinds are the findings MaskAll masks: personal data, whose mask
+// hides the value. Markings, sensitive words and maps are not changed by
+// masking; the reviewer sends them back or overrides them.
+var personalKinds = map[screening.Kind]bool{screening.KindIDNumber: true, screening.KindMobile: true, screening.KindBankCard: true,
+	screening.KindEmail: true, screening.KindAddress: true}
+
+// Personal reports whether MaskAll masks findings of kind k.
+func Personal(k screening.Kind) bool { return personalKinds[k] }
+
+// MaskAll masks, in one action, every open finding of personal data in one
+// part of the version under review: the item's own fields (attID 0) or
+// one .xlsx or .docx attachment. It is MaskFinding for many findings at
+// once, with one new revision or file and one audit record.
+func (s *Service) MaskAll(ctx context.Context, actor account.Actor, id, attID int64) error {
+	return s.mask(ctx, actor, id, func(st *state, fs []Finding) (int64, []*Finding, error) {
+		var out []*Finding
+		for i := range fs {
+			f := &fs[i]
+			if f.AttachmentID == attID && f.Status == FindingOpen && f.Length > 0 && personalKinds[f.Kind] {
+				out = append(out, f)
+			}
+		}
+		if len(out) == 0 {
+			return 0, nil, apperr.Invalidf("finding", "这里没有可以自动遮盖的个人信息")
+		}
+		return attID, out, nil
+	})
+}
+
+// mask masks the findings pick chooses, all in the item's fields
+// (attachment 0) or all in one attachment.
+func (s *Service) mask(ctx context.Context, actor account.Actor, id int64, pick func(*state, []Finding) (int64, []*Finding, error)) error {
 	if !s.screen.on() {
 		return apperr.Invalidf("finding", "未启用自动检查")
 	}
-	var f *Finding
+	var chosen []*Finding
 	var att *Attachment
 	var opts screening.Options
 	err := s.store.UpdatePublish(ctx, func(tx Tx) error {
@@ -511,29 +561,32 @@ func (s *Service) MaskFinding(ctx context.Context, actor account.Actor, id, fid 
 		if err := reviewing(st, actor); err != nil {
 			return err
 		}
-		if f, _, err = finding(ctx, tx, st, fid); err != nil {
+		fs, err := tx.Findings(ctx, id, st.cur.Number)
+		if err != nil {
 			return err
 		}
-		if f.Length <= 0 {
-			return apperr.Invalidf("finding", "此问题不能自动遮盖（如地图、无法读取的文件）；请退回作者修改，或说明理由后放行")
+		attID, picked, err := pick(st, fs)
+		if err != nil {
+			return err
 		}
+		chosen = picked
 		if opts, err = s.wordsAndNow(ctx, tx, st.it.OrgID); err != nil {
 			return err
 		}
-		if f.AttachmentID == 0 {
-			return s.maskField(ctx, tx, actor, st, f, opts)
+		if attID == 0 {
+			return s.maskFields(ctx, tx, actor, st, chosen, opts)
 		}
 		atts, err := tx.Attachments(ctx, id, st.cur.Number)
 		if err != nil {
 			return err
 		}
 		for i := range atts {
-			if atts[i].ID == f.AttachmentID {
+			if atts[i].ID == attID {
 				att = &atts[i]
 			}
 		}
 		if att == nil {
-			return fmt.Errorf("attachment %d of item %d: %w", f.AttachmentID, id, apperr.ErrNotFound)
+			return fmt.Errorf("attachment %d of item %d: %w", attID, id, apperr.ErrNotFound)
 		}
 		return nil
 	})
@@ -544,19 +597,37 @@ func (s *Service) MaskFinding(ctx context.Context, actor account.Actor, id, fid 
 	if err != nil {
 		return err
 	}
+	fs := make([]screening.Finding, len(chosen))
+	ids := make([]int64, len(chosen))
+	for i, f := range chosen {
+		fs[i], ids[i] = f.Finding, f.ID
+	}
 	var masked []byte
 	switch {
-	case f.Place.Sheet != "":
-		masked, err = extract.MaskXLSX(data, []screening.Finding{f.Finding}, s.screen.Extractor.Limits())
+	case strings.HasSuffix(att.ContentType, "spreadsheetml.sheet"):
+		masked, err = extract.MaskXLSX(data, fs, s.screen.Extractor.Limits())
 	case strings.HasSuffix(att.ContentType, "wordprocessingml.document"):
-		masked, err = extract.MaskDOCX(data, []screening.Finding{f.Finding}, s.screen.Extractor.Limits())
+		masked, err = extract.MaskDOCX(data, fs, s.screen.Extractor.Limits())
 	default:
 		return apperr.Invalidf("finding", "此类附件（%s）不能自动遮盖；请退回作者修改，或说明理由后放行", TypeLabel(att.ContentType))
 	}
 	if err != nil {
 		return maskError(err)
 	}
-	return s.replaceMasked(ctx, actor, id, att, masked, opts, []int64{f.ID}, fmt.Sprintf("遮盖 %s %s", f.Place.String(), kindLabel(f.Kind)))
+	return s.replaceMasked(ctx, actor, id, att, masked, opts, ids, "遮盖 "+describe(chosen))
+}
+
+// describe names masked findings for the audit trail: one by its place and
+// kind, several by their count.
+func describe(fs []*Finding) string {
+	if len(fs) == 1 {
+		return fmt.Sprintf("%s %s %s", fs[0].Place.String(), kindLabel(fs[0].Kind), fs[0].Excerpt)
+	}
+	where := fs[0].Place.File
+	if where == "" {
+		where = "正文等字段"
+	}
+	return fmt.Sprintf("%s中的%d处个人信息", where, len(fs))
 }
 
 // maskError turns a masking failure into a message for the reviewer.
@@ -570,37 +641,44 @@ func maskError(err error) error {
 	return fmt.Errorf("mask attachment: %w", err)
 }
 
-// maskField masks f in the item's own fields: a new revision of the
+// maskFields masks fs in the item's own fields: a new revision of the
 // version under review, then the fields are scanned again.
-func (s *Service) maskField(ctx context.Context, tx Tx, actor account.Actor, st *state, f *Finding, opts screening.Options) error {
+func (s *Service) maskFields(ctx context.Context, tx Tx, actor account.Actor, st *state, fs []*Finding, opts screening.Options) error {
 	v := st.cur
-	fs := []screening.Finding{f.Finding}
-	switch f.Place.Field {
-	case "body":
-		v.Body = extract.MaskHTML(v.Body, fs)
-	case "title":
-		v.Title = screening.Mask(v.Title, fs)
-	case "subtitle":
-		v.Subtitle = screening.Mask(v.Subtitle, fs)
-	case "summary":
-		v.Summary = screening.Mask(v.Summary, fs)
-	default:
-		return apperr.Invalidf("finding", "此处不能自动遮盖")
+	byField := map[string][]screening.Finding{}
+	for _, f := range fs {
+		byField[f.Place.Field] = append(byField[f.Place.Field], f.Finding)
+	}
+	for field, spans := range byField {
+		switch field {
+		case "body":
+			v.Body = extract.MaskHTML(v.Body, spans)
+		case "title":
+			v.Title = screening.Mask(v.Title, spans)
+		case "subtitle":
+			v.Subtitle = screening.Mask(v.Subtitle, spans)
+		case "summary":
+			v.Summary = screening.Mask(v.Summary, spans)
+		default:
+			return apperr.Invalidf("finding", "此处不能自动遮盖")
+		}
 	}
 	rev := v.Rev
 	v.Rev++
 	if err := tx.SaveVersion(ctx, v, rev); err != nil {
 		return err
 	}
-	if f.Place.Field == "title" {
+	if _, ok := byField["title"]; ok {
 		st.it.Title = v.Title
 		if err := tx.SaveItem(ctx, st.it); err != nil {
 			return err
 		}
 	}
-	f.Status = FindingMasked
-	if err := tx.SaveFinding(ctx, f); err != nil {
-		return err
+	for _, f := range fs {
+		f.Status = FindingMasked
+		if err := tx.SaveFinding(ctx, f); err != nil {
+			return err
+		}
 	}
 	old, err := tx.Findings(ctx, st.it.ID, v.Number)
 	if err != nil {
@@ -610,7 +688,7 @@ func (s *Service) maskField(ctx context.Context, tx Tx, actor account.Actor, st 
 		return err
 	}
 	return tx.AppendAudit(ctx, record(actor, st.it, audit.ActScreenMask,
-		detail(st.it, v, fmt.Sprintf("遮盖 %s %s %s（修订%d）", f.Place.String(), kindLabel(f.Kind), f.Excerpt, v.Rev))))
+		detail(st.it, v, fmt.Sprintf("%s（修订%d）", "遮盖 "+describe(fs), v.Rev))))
 }
 
 // ColumnKinds are what a column of a spreadsheet can be masked as, with

@@ -255,3 +255,70 @@ func TestScreeningMaskAttachments(t *testing.T) {
 		}
 	})
 }
+
+// TestScreeningMaskAll masks every personal finding of a workbook, and of
+// the body, in one action each.
+func TestScreeningMaskAll(t *testing.T) {
+	opts := screenOpts(t)
+	eachDB(t, opts, func(t *testing.T, w *world) {
+		ctx := t.Context()
+		d := w.draft("发放名单")
+		d.Body = "<p>联系人电话13812345678、13912345678，邮箱zhangsan@example.com。</p>"
+		it, err := w.svc.Create(ctx, w.officer, w.bureau.ID, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile("../screening/extract/testdata/subsidy-list.xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, size, err := opts.Screen.Files.Put(bytes.NewReader(data), publish.MaxAttachment)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := &publish.Attachment{Name: "名单.xlsx", ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Size: size, SHA256: sum}
+		if err := w.svc.AddAttachment(ctx, w.officer, it.ID, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.Submit(ctx, w.officer, it.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.SectionApprove(ctx, w.section, it.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.MaskAll(ctx, w.officer, it.ID, a.ID); !errors.Is(err, apperr.ErrForbidden) {
+			t.Fatalf("officer MaskAll: %v, want forbidden", err)
+		}
+		for _, att := range []int64{a.ID, 0} {
+			if err := w.svc.MaskAll(ctx, w.review, it.ID, att); err != nil {
+				t.Fatalf("MaskAll(%d): %v", att, err)
+			}
+		}
+		fs, err := w.db.ItemFindings(ctx, it.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		masked := 0
+		for _, f := range fs {
+			if f.Status == publish.FindingOpen && publish.Personal(f.Kind) {
+				t.Errorf("still open after MaskAll: %s", f.Finding)
+			}
+			if f.Status == publish.FindingMasked {
+				masked++
+			}
+		}
+		if masked < 10 {
+			t.Errorf("%d findings masked, want the workbook's and the body's", masked)
+		}
+		if err := w.svc.MaskAll(ctx, w.review, it.ID, 0); err == nil {
+			t.Error("MaskAll with nothing left to mask succeeded")
+		}
+		v, err := w.db.ItemVersion(ctx, it.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(v.Body, "138****5678、139****5678") || strings.Contains(v.Body, "zhangsan") {
+			t.Errorf("body after MaskAll = %q", v.Body)
+		}
+	})
+}
