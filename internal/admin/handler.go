@@ -51,6 +51,7 @@ type Config struct {
 	Interact      InteractConfig   // public interaction and consultations (issue 7)
 	Report        ReportConfig     // annual report and statistics (issue 8)
 	Syndicate     SyndicateConfig  // site group: pushes to upper sites (issue 9)
+	Inspect       InspectConfig    // site inspection and security findings (issue 10)
 }
 
 type handler struct {

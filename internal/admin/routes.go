@@ -102,6 +102,9 @@ func (h *handler) routes(mux *http.ServeMux) {
 	// Annual report and statistics (admin/report.go).
 	h.reportRoutes(mux)
 
+	// Site inspection and security findings (admin/inspect.go; issue 10).
+	h.inspectRoutes(mux)
+
 	// Audit trail.
 	mux.Handle("GET /admin/audit", h.page(stageFull, h.auditList))
 

@@ -145,8 +145,12 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	// Daily backup with retention (issue 10; app/backup.go).
+	// Daily backup with retention, site inspection (issue 10; app/backup.go, app/inspect.go).
 	if err := a.setupBackup(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := a.setupInspect(); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -172,7 +176,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 	}
 	adminH, err := admin.New(admin.Config{Apply: a.applyAdmin(), Log: a.Log, Reader: a.DB, Accounts: a.Accounts, Orgs: a.Orgs, Assets: assets,
 		SecureCookies: a.Config.SecureCookies(), Now: now, Pub: a.publishAdmin(), Interact: a.interactAdmin(),
-		Report: a.reportAdmin(), Syndicate: a.syndicateAdmin()})
+		Report: a.reportAdmin(), Inspect: admin.InspectConfig{Runs: a.DB}, Syndicate: a.syndicateAdmin()})
 	if err != nil {
 		return fmt.Errorf("build admin: %w", err)
 	}

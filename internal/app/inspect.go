@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"gongkai/internal/apply"
 	"gongkai/internal/inspect"
 	"gongkai/internal/interact"
+	"gongkai/internal/job"
 	"gongkai/internal/org"
 	"gongkai/internal/publish"
 )
@@ -364,4 +366,61 @@ func fetchOutside(ctx context.Context, client *http.Client, u string, timeout ti
 		return 0, "超时"
 	}
 	return 0, fmt.Sprintf("连接失败（%T）", last)
+}
+
+// JobInspectDaily starts an inspection of every org's site each day.
+const JobInspectDaily = "inspect.daily"
+
+// setupInspect registers the inspection jobs: a run started from the
+// admin or by the daily schedule is carried out by inspect.run.
+func (a *App) setupInspect() error {
+	a.Jobs.Handle(inspect.JobRun, a.runInspection)
+	a.Jobs.Handle(JobInspectDaily, func(ctx context.Context, _ job.Job) error {
+		orgs, err := a.DB.Orgs(ctx)
+		if err != nil {
+			return err
+		}
+		for _, o := range orgs {
+			if _, err := a.DB.StartInspection(ctx, o.ID, "scheduled", 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return a.Jobs.Every(JobInspectDaily, 24*time.Hour, nil)
+}
+
+// runInspection carries out one run, recording progress every few pages
+// so the admin page can show it.
+func (a *App) runInspection(ctx context.Context, j job.Job) error {
+	var p inspect.RunPayload
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return fmt.Errorf("inspect.run payload: %v: %w", err, job.ErrPermanent)
+	}
+	run, _, err := a.DB.InspectionRun(ctx, p.RunID)
+	if err != nil {
+		return fmt.Errorf("%v: %w", err, job.ErrPermanent)
+	}
+	if run.State != inspect.RunRunning {
+		return nil // already finished: the job ran before
+	}
+	o, err := a.DB.Org(ctx, run.OrgID)
+	if err != nil {
+		return err
+	}
+	opts := InspectOptions{Progress: func(done, known int) {
+		if done%10 == 0 {
+			// Progress is informative only: a failed update is not worth
+			// failing the run for.
+			_ = a.DB.InspectionProgress(ctx, run.ID, done, known)
+		}
+	}}
+	_, report, err := a.Inspect(ctx, o.Code, opts)
+	if err != nil {
+		if ferr := a.DB.FinishInspection(ctx, run.ID, inspect.Report{}, "检查未能完成，请稍后重试"); ferr != nil {
+			return ferr
+		}
+		return fmt.Errorf("inspect org %d: %v: %w", o.ID, err, job.ErrPermanent)
+	}
+	return a.DB.FinishInspection(ctx, run.ID, report, "")
 }

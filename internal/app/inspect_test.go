@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -143,4 +144,47 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+func TestInspectionRunsFromTheAdmin(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		bureauAdmin, cityAdmin, officer := e.browser(), e.browser(), e.browser()
+		bureauAdmin.loginFull("mzj.admin")
+		cityAdmin.loginFull("admin")
+		officer.loginFull("xinxiyuan")
+		expect(t, "officer opens inspection", officer.get("/admin/inspect"), http.StatusForbidden)
+
+		city := e.org("42130000")
+		r := bureauAdmin.post("/admin/inspect", url.Values{"org_id": {itoa(city.ID)}})
+		expect(t, "bureau admin inspects the city site", r, http.StatusUnprocessableEntity)
+		mustContain(t, "refused run", r.body, "请选择您有管理权限的机构")
+
+		r = bureauAdmin.post("/admin/inspect", url.Values{"org_id": {itoa(e.org("42130021").ID)}})
+		expect(t, "start", r, http.StatusSeeOther)
+		run := r.location
+		r = bureauAdmin.get(run)
+		mustContain(t, "running run", r.body, "检查中", "<progress")
+		if r.header.Get("Refresh") == "" {
+			t.Errorf("a running run's page does not refresh itself")
+		}
+		if _, err := e.app.Jobs.RunDue(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		r = bureauAdmin.get(run)
+		mustContain(t, "finished run", r.body, "已完成", "空白栏目", "/mzj/col/jgdj", "导出 Excel")
+		if r.header.Get("Refresh") != "" {
+			t.Errorf("a finished run's page still refreshes")
+		}
+		x := bureauAdmin.get(run + "/export")
+		if x.status != http.StatusOK || !strings.HasPrefix(x.body, "PK") || !strings.Contains(x.header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("export: status %d, disposition %q", x.status, x.header.Get("Content-Disposition"))
+		}
+		mustContain(t, "history", bureauAdmin.get("/admin/inspect").body, "随州市民政局", "已完成")
+
+		// The city's run is not the bureau admin's to see.
+		r = cityAdmin.post("/admin/inspect", url.Values{"org_id": {itoa(city.ID)}})
+		expect(t, "city admin starts", r, http.StatusSeeOther)
+		expect(t, "bureau admin opens the city's run", bureauAdmin.get(r.location), http.StatusNotFound)
+		mustNotContain(t, "bureau history", bureauAdmin.get("/admin/inspect").body, "随州市人民政府</td>")
+	})
 }

@@ -294,3 +294,64 @@ func day(t time.Time) string {
 	}
 	return t.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
 }
+
+// RunState is where an inspection run is.
+type RunState string
+
+const (
+	RunRunning RunState = "running"
+	RunDone    RunState = "done"
+	RunFailed  RunState = "failed"
+)
+
+// Label is the state's name in Chinese.
+func (s RunState) Label() string {
+	switch s {
+	case RunRunning:
+		return "检查中"
+	case RunDone:
+		return "已完成"
+	case RunFailed:
+		return "检查失败"
+	}
+	return string(s)
+}
+
+// JobRun is the background job that carries out one inspection run; its
+// payload is RunPayload.
+const JobRun = "inspect.run"
+
+// RunPayload is the payload of JobRun.
+type RunPayload struct {
+	RunID int64 `json:"run_id"`
+}
+
+// Run is one inspection of an org's site, kept with its problems so the
+// history shows how the site fared.
+type Run struct {
+	ID         int64
+	OrgID      int64
+	State      RunState
+	Cause      string // "manual" or "scheduled"
+	StartedBy  int64
+	StartedAt  time.Time
+	FinishedAt time.Time
+	Done       int // pages fetched so far
+	Known      int // pages known so far
+	Pages      int
+	Problems   int
+	Vetoed     bool
+	Vetoes     []string // the broken single-veto rules with their detail
+	Error      string
+}
+
+// Percent is the run's progress, for the progress bar.
+func (r Run) Percent() int {
+	if r.State != RunRunning {
+		return 100
+	}
+	if r.Known == 0 {
+		return 0
+	}
+	return r.Done * 100 / r.Known
+}
