@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"gongkai/internal/audit"
 	"gongkai/internal/publish"
 )
 
@@ -114,6 +115,14 @@ func TestPushFollowsOriginal(t *testing.T) {
 		expect(t, "portal page after withdrawal", anon.get("/szf/item/"+id), http.StatusNotFound)
 		mustNotContain(t, "portal column after withdrawal", anon.get("/szf/col/zwdt/").body, "样例已发布信息")
 		mustNotContain(t, "portal home after withdrawal", anon.get("/szf/").body, "样例已发布信息")
+
+		// Each step is in the audit trail of the org that took it.
+		for act, org := range map[audit.Action]string{audit.ActPushSend: "42130021", audit.ActPushAccept: "42130000"} {
+			recs, err := e.app.DB.AuditRecords(ctx, audit.Filter{OrgIDs: []int64{e.org(org).ID}, Action: string(act)})
+			if err != nil || len(recs) != 1 {
+				t.Errorf("audit %s of %s = %d records, %v; want 1", act, org, len(recs), err)
+			}
+		}
 
 		// The counts for the bureau's annual report.
 		c, err := e.app.DB.PushCounts(ctx, []int64{e.org("42130021").ID}, 2026)

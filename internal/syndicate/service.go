@@ -2,6 +2,7 @@ package syndicate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -78,6 +79,10 @@ func (s *Service) PushItem(ctx context.Context, actor account.Actor, itemID, toO
 		p := &Push{ItemID: it.ID, FromOrgID: it.OrgID, ToOrgID: toOrgID, ColumnID: columnID, State: StatePushed, Note: note,
 			PushedBy: actor.UserID, PushedByName: actor.Name}
 		if err := tx.CreatePush(ctx, p); err != nil {
+			if errors.Is(err, apperr.ErrConflict) {
+				// A concurrent push of the same item won the unique index.
+				return apperr.Invalidf("to_org", "该信息已推送至该网站，不能重复推送")
+			}
 			return err
 		}
 		out = p
