@@ -129,6 +129,8 @@ func TestPushFollowsOriginal(t *testing.T) {
 		if err != nil || c.Pushed != 1 || c.Accepted != 1 || c.Declined != 0 {
 			t.Errorf("PushCounts = %+v, %v; want 1 pushed, 1 accepted", c, err)
 		}
+		// ... and in the draft of its 总体情况 (internal/report reads the pushes).
+		mustContain(t, "annual report draft", pub.get("/admin/report?org="+itoa(e.org("42130021").ID)+"&year=2026").body, "向上级政府网站报送信息1条，被采用1条。")
 	})
 }
 
