@@ -180,11 +180,20 @@ func (db *DB) ColumnListing(ctx context.Context, orgID, columnID int64, limit, o
 		WHERE i.live_version > 0 AND i.state <> 'withdrawn' AND (
 			(i.org_id = ? AND i.id IN (SELECT item_id FROM item_columns WHERE column_id = ?))
 			OR i.id IN (SELECT item_id FROM pushes WHERE to_org_id = ? AND column_id = ? AND state = 'accepted' AND item_id > 0))
-		ORDER BY i.first_published_at DESC, i.id DESC LIMIT ?`
+		ORDER BY i.first_published_at DESC, i.id DESC LIMIT ? OFFSET ?`
 	err = db.View(ctx, func(tx *Tx) error {
-		// Both sources are read from the start and merged, then the page
-		// is cut: pushes from other installations are few.
-		rows, err := tx.query(ctx, q, orgID, columnID, orgID, columnID, offset+limit)
+		remote, err := tx.remoteListed(ctx, orgID, columnID)
+		if err != nil {
+			return err
+		}
+		// Without pushes from other installations the page is read
+		// directly; with them (they are few) both sources are read from
+		// the start, merged, and the page is cut.
+		lim, off := limit, offset
+		if len(remote) > 0 {
+			lim, off = offset+limit, 0
+		}
+		rows, err := tx.query(ctx, q, orgID, columnID, orgID, columnID, lim, off)
 		if err != nil {
 			return fmt.Errorf("select column listing: %w", err)
 		}
@@ -211,9 +220,8 @@ func (db *DB) ColumnListing(ctx context.Context, orgID, columnID int64, limit, o
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		remote, err := tx.remoteListed(ctx, orgID, columnID, offset+limit)
-		if err != nil {
-			return err
+		if len(remote) == 0 {
+			return nil
 		}
 		total += len(remote)
 		out = append(out, remote...)
@@ -228,14 +236,14 @@ func (db *DB) ColumnListing(ctx context.Context, orgID, columnID int64, limit, o
 // a column whose original is not withdrawn, as listing rows: the item ID
 // is the push's ID negated (see syndicate.RemoteItemID), the org 0 and the
 // version's Source the sender org's name.
-func (tx *Tx) remoteListed(ctx context.Context, orgID, columnID int64, limit int) ([]publish.Listed, error) {
+func (tx *Tx) remoteListed(ctx context.Context, orgID, columnID int64) ([]publish.Listed, error) {
 	ps, err := tx.pushes(ctx, `p.to_org_id = ? AND p.column_id = ? AND p.state = 'accepted' AND p.item_id = 0 AND p.remote_withdrawn = ?`,
 		orgID, columnID, false)
 	if err != nil {
 		return nil, err
 	}
 	var out []publish.Listed
-	for _, p := range ps[:min(limit, len(ps))] {
+	for _, p := range ps {
 		var l publish.Listed
 		l.Item = publish.Item{ID: -p.ID, State: publish.StatePublished, Live: 1, Title: p.Title, Validity: publish.ValidityValid,
 			FirstPublishedAt: p.RemoteDate, LastPublishedAt: p.RemoteDate}
