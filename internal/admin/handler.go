@@ -51,7 +51,8 @@ type Config struct {
 	Interact      InteractConfig   // public interaction and consultations (issue 7)
 	Report        ReportConfig     // annual report and statistics (issue 8)
 	Syndicate     SyndicateConfig  // site group: pushes to upper sites (issue 9)
-	Inspect       InspectConfig    // site inspection and security findings (issue 10)
+	Inspect       InspectConfig    // site inspection (issue 10)
+	Security      SecurityConfig   // security findings register (issue 10)
 }
 
 type handler struct {

@@ -104,6 +104,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 
 	// Site inspection and security findings (admin/inspect.go; issue 10).
 	h.inspectRoutes(mux)
+	h.findingRoutes(mux)
 
 	// Audit trail.
 	mux.Handle("GET /admin/audit", h.page(stageFull, h.auditList))

@@ -19,6 +19,7 @@ import (
 	"gongkai/internal/apply"
 	"gongkai/internal/captcha"
 	"gongkai/internal/config"
+	"gongkai/internal/inspect"
 	"gongkai/internal/interact"
 	"gongkai/internal/job"
 	"gongkai/internal/org"
@@ -176,7 +177,8 @@ func (a *App) buildHandler(now func() time.Time) error {
 	}
 	adminH, err := admin.New(admin.Config{Apply: a.applyAdmin(), Log: a.Log, Reader: a.DB, Accounts: a.Accounts, Orgs: a.Orgs, Assets: assets,
 		SecureCookies: a.Config.SecureCookies(), Now: now, Pub: a.publishAdmin(), Interact: a.interactAdmin(),
-		Report: a.reportAdmin(), Inspect: admin.InspectConfig{Runs: a.DB}, Syndicate: a.syndicateAdmin()})
+		Report: a.reportAdmin(), Inspect: admin.InspectConfig{Runs: a.DB},
+		Security: admin.SecurityConfig{Service: inspect.NewFindings(a.DB, now), Reader: a.DB, Files: a.files()}, Syndicate: a.syndicateAdmin()})
 	if err != nil {
 		return fmt.Errorf("build admin: %w", err)
 	}

@@ -132,6 +132,13 @@ const (
 	ActSenderKeyAdd       Action = "sender_key_add"
 )
 
+// Actions of the security findings register (internal/inspect).
+const (
+	ActFindingCreate    Action = "finding_create"
+	ActFindingRemediate Action = "finding_remediate"
+	ActFindingClose     Action = "finding_close"
+)
+
 // Label is the action's name in the staff UI.
 func (a Action) Label() string {
 	if l, ok := labels[a]; ok {
@@ -168,6 +175,7 @@ var labels = map[Action]string{
 	ActPushSend: "推送信息至上级网站", ActPushAccept: "采用推送的信息", ActPushDecline: "退回推送的信息",
 	ActSubmissionRecord: "登记信息报送", ActSubmissionUpdate: "修改信息报送", ActDisclosureApproval: "登记预决算批复日期",
 	ActDisclosureRemind: "提醒应公开事项", ActSenderKeyAdd: "登记推送来源公钥",
+	ActFindingCreate: "登记安全隐患", ActFindingRemediate: "登记隐患整改", ActFindingClose: "隐患销号",
 }
 
 // Actions lists the known actions, for filters in the staff UI.
@@ -187,7 +195,7 @@ func Actions() []Action {
 		ActConsultOpen, ActConsultComment, ActConsultModerate, ActConsultSummary, ActConsultApprove,
 		ActReportNarrative, ActReportFigure, ActReportStatus, ActReportWork,
 		ActPushSend, ActPushAccept, ActPushDecline, ActSubmissionRecord, ActSubmissionUpdate, ActDisclosureApproval,
-		ActDisclosureRemind, ActSenderKeyAdd}
+		ActDisclosureRemind, ActSenderKeyAdd, ActFindingCreate, ActFindingRemediate, ActFindingClose}
 }
 
 // Record is one entry of the audit trail.
