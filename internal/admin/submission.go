@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -36,6 +37,7 @@ func (h *handler) submissionRoutes(mux *http.ServeMux) {
 type submissionForm struct {
 	OrgID                                        int64
 	Title, Body, Recipient, Section, SubmittedOn string
+	ItemID                                       string
 	Adopted                                      bool
 	AdoptedOn, AdoptedWhere                      string
 }
@@ -140,7 +142,29 @@ func readSubmissionForm(r *http.Request) submissionForm {
 		Section: r.PostFormValue("section"), SubmittedOn: r.PostFormValue("submitted_on"), Adopted: r.PostFormValue("adopted") == "1",
 		AdoptedOn: r.PostFormValue("adopted_on"), AdoptedWhere: r.PostFormValue("adopted_where")}
 	f.OrgID, _ = strconv.ParseInt(r.PostFormValue("org_id"), 10, 64)
+	f.ItemID = strings.TrimSpace(r.PostFormValue("item_id"))
 	return f
+}
+
+// linkItem checks the optional item number of the form: an item of the
+// submission's org, whose title fills an empty title. It returns the
+// item's ID, or a message for the field.
+func (h *handler) linkItem(ctx context.Context, f *submissionForm) (int64, string) {
+	if f.ItemID == "" {
+		return 0, ""
+	}
+	id, err := strconv.ParseInt(f.ItemID, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, "请填写信息编号（数字），或留空"
+	}
+	it, err := h.Pub.Items.Item(ctx, id)
+	if err != nil || it.OrgID != f.OrgID {
+		return 0, "未找到本单位该编号的信息"
+	}
+	if strings.TrimSpace(f.Title) == "" {
+		f.Title = it.Title
+	}
+	return id, ""
 }
 
 // submissionOf turns the form into a submission; dates that do not parse
@@ -155,8 +179,13 @@ func (f submissionForm) submission() *syndicate.Submission {
 
 func (h *handler) submissionCreate(w http.ResponseWriter, r *http.Request) error {
 	f := readSubmissionForm(r)
+	itemID, itemErr := h.linkItem(r.Context(), &f)
 	s := f.submission()
-	err := h.Syndicate.Submissions.Record(r.Context(), actor(r), s)
+	s.ItemID = itemID
+	var err error = apperr.Invalidf("item_id", "%s", itemErr)
+	if itemErr == "" {
+		err = h.Syndicate.Submissions.Record(r.Context(), actor(r), s)
+	}
 	if inv, ok := apperr.AsInvalid(err); ok {
 		p, perr := h.submissionListPage(w, r, h.submissionYear(r))
 		if perr != nil {
@@ -195,6 +224,9 @@ func (h *handler) submissionEditPage(w http.ResponseWriter, r *http.Request) (su
 	p := submissionEditPage{basePage: h.base(w, r, "修改报送信息"), ID: s.ID, Recipients: syndicate.Recipients,
 		Form: submissionForm{OrgID: s.OrgID, Title: s.Title, Body: s.Body, Recipient: s.Recipient, Section: s.Section,
 			SubmittedOn: s.SubmittedOn.String(), Adopted: s.Adopted, AdoptedWhere: s.AdoptedWhere}}
+	if s.ItemID != 0 {
+		p.Form.ItemID = strconv.FormatInt(s.ItemID, 10)
+	}
 	if !s.AdoptedOn.IsZero() {
 		p.Form.AdoptedOn = s.AdoptedOn.String()
 	}
@@ -221,9 +253,13 @@ func (h *handler) submissionUpdate(w http.ResponseWriter, r *http.Request) error
 	}
 	f := readSubmissionForm(r)
 	f.OrgID = old.OrgID
+	itemID, itemErr := h.linkItem(r.Context(), &f)
 	s := f.submission()
-	s.ID, s.ItemID = old.ID, old.ItemID
-	err = h.Syndicate.Submissions.Update(r.Context(), actor(r), s)
+	s.ID, s.ItemID = old.ID, itemID
+	err = apperr.Invalidf("item_id", "%s", itemErr)
+	if itemErr == "" {
+		err = h.Syndicate.Submissions.Update(r.Context(), actor(r), s)
+	}
 	if inv, ok := apperr.AsInvalid(err); ok {
 		p.Form, p.Errors = f, inv.Fields
 		return h.tmpl.Render(w, http.StatusUnprocessableEntity, "syndicate/submission", p)

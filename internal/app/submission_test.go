@@ -28,8 +28,18 @@ func TestSubmissions(t *testing.T) {
 			"section": {"养老服务科"}, "submitted_on": {"2026-02-20"}})
 		expect(t, "second submission", r, http.StatusSeeOther)
 
+		// An item of the org may be named instead of a title; another
+		// org's item may not.
+		_, itemID := e.sampleItems()
+		r = b.post("/admin/submissions", url.Values{"org_id": {bureau}, "item_id": {"x"}, "recipient": {"市委办"}, "submitted_on": {"2026-02-01"}})
+		expect(t, "bad item number", r, http.StatusUnprocessableEntity)
+		mustContain(t, "bad item number", r.body, "请填写信息编号")
+		r = b.post("/admin/submissions", url.Values{"org_id": {bureau}, "item_id": {itoa(itemID)}, "recipient": {"市委办"}, "submitted_on": {"2026-02-01"}})
+		expect(t, "submission of an item", r, http.StatusSeeOther)
+		mustContain(t, "list with the item", b.get("/admin/submissions?year=2026").body, `<a href="/admin/items/`+itoa(itemID)+`">样例已发布信息</a>`)
+
 		subs, err := e.app.DB.Submissions(t.Context(), []int64{e.org("42130021").ID}, 2026)
-		if err != nil || len(subs) != 2 {
+		if err != nil || len(subs) != 3 {
 			t.Fatalf("Submissions = %v, %v; want two", subs, err)
 		}
 		id := itoa(subs[0].ID)
@@ -62,5 +72,8 @@ func TestSubmissions(t *testing.T) {
 		expect(t, "unit edits bureau record", u.get("/admin/submissions/"+id+"/edit"), http.StatusNotFound)
 		r = u.post("/admin/submissions", url.Values{"org_id": {bureau}, "title": {"越权"}, "recipient": {"省民政厅"}, "submitted_on": {"2026-03-01"}})
 		expect(t, "unit records for the bureau", r, http.StatusForbidden)
+		r = u.post("/admin/submissions", url.Values{"org_id": {itoa(e.org("42130021-01").ID)}, "item_id": {itoa(itemID)}, "recipient": {"省民政厅"}, "submitted_on": {"2026-03-01"}})
+		expect(t, "unit names the bureau's item", r, http.StatusUnprocessableEntity)
+		mustContain(t, "unit names the bureau's item", r.body, "未找到本单位该编号的信息")
 	})
 }
