@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"gongkai/internal/account"
 	"gongkai/internal/apperr"
@@ -15,6 +16,7 @@ import (
 	"gongkai/internal/report"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
+	"gongkai/internal/workday"
 )
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -394,6 +396,51 @@ func TestReportServiceDraftsFiguresAndWork(t *testing.T) {
 		list, err := db.ReportWork(ctx, f.orgID, 2026)
 		if err != nil || len(list) != 2 {
 			t.Errorf("ReportWork = %v, %v; want 2 records", list, err)
+		}
+	})
+}
+
+func TestReportStats(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		f := newReportFixture(t, db, "42130021")
+		unit := newReportFixture(t, db, "42130021-01")
+		f.item(docSpec{genre: "通知", published: time.Date(2026, 1, 31, 23, 0, 0, 0, cst)}) // January in China
+		f.item(docSpec{genre: "通知", published: time.Date(2026, 3, 1, 0, 30, 0, 0, cst)})  // March in China, February in UTC
+		f.item(docSpec{genre: "通知", published: time.Date(2026, 3, 9, 9, 0, 0, 0, cst)})
+		f.item(docSpec{genre: "通知", published: time.Date(2026, 3, 9, 9, 0, 0, 0, cst), state: "withdrawn"})
+		f.item(docSpec{genre: "通知", published: time.Date(2025, 3, 9, 9, 0, 0, 0, cst)})
+		unit.item(docSpec{genre: "通知", published: time.Date(2026, 12, 9, 9, 0, 0, 0, cst)})
+		f.application(appSpec{applicant: report.Person, received: "2026-02-02", answered: "2026-02-16", cat: apply.CatDisclosed})
+		f.application(appSpec{applicant: report.Legal, received: "2026-03-02", answered: "2026-04-20", cat: apply.CatRefused, reason: apply.RefusedProcess, late: true})
+		f.application(appSpec{applicant: report.Person, received: "2025-12-30", answered: "2026-01-05", cat: apply.CatUnavailable, reason: apply.UnavailableNotHeld})
+		no := f.application(appSpec{applicant: report.Person, received: "2026-05-06"}) // open, overdue below
+		f.exec(`UPDATE apply_applications SET due_on = '2026-06-03' WHERE tracking_no = ?`, no)
+		f.application(appSpec{applicant: report.Person, received: "2026-06-01"}) // open, no deadline yet
+		unit.application(appSpec{applicant: report.Person, received: "2026-06-01", answered: "2026-06-10", cat: apply.CatDisclosed})
+
+		s, err := db.ReportStats(t.Context(), []int64{f.orgID}, 2026, "2026-06-20")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := report.Stats{Year: 2026, ItemsByMonth: [12]int64{1, 0, 2}, ItemsByColumn: []report.ColumnCount{{Name: "政策文件", Count: 3}},
+			Outcomes: [6]int64{1, 0, 1, 1, 0, 0}, Received: 4, Answered: 3, Late: 1, Open: 2, Overdue: 1,
+			Handled: []report.Handled{{Received: "2026-02-02", Answered: "2026-02-16"}, {Received: "2026-03-02", Answered: "2026-04-20"},
+				{Received: "2025-12-30", Answered: "2026-01-05"}}}
+		if diff := cmp.Diff(want, s, cmpopts.SortSlices(func(a, b report.Handled) bool { return a.Received < b.Received })); diff != "" {
+			t.Errorf("ReportStats (-want +got):\n%s", diff)
+		}
+		group, err := db.ReportStats(t.Context(), []int64{f.orgID, unit.orgID}, 2026, "2026-06-20")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if group.ItemsByMonth[11] != 1 || group.Received != 5 || group.Outcomes[0] != 2 {
+			t.Errorf("site group stats = %+v", group)
+		}
+		// 2026-02-02 → 2026-02-16: 14 calendar days, 10 working days (the
+		// Saturday 14 February is a make-up working day, 15–16 February
+		// are Spring Festival holidays; REGULATIONS.md §8).
+		if d := (report.Stats{Handled: want.Handled[:1]}).AvgHandlingDays(workday.Embedded()); d != 10 {
+			t.Errorf("AvgHandlingDays over the Spring Festival = %.1f", d)
 		}
 	})
 }
