@@ -32,6 +32,13 @@ type SecurityConfig struct {
 	Service *inspect.Findings
 	Reader  SecurityReader
 	Files   *blob.Local // evidence files, never served publicly
+	// Maps lists the published map images for the map self-check.
+	Maps MapLister
+}
+
+// MapLister lists the map images of the orgs' published items.
+type MapLister interface {
+	MapImages(ctx context.Context, orgIDs []int64) ([]inspect.MapImage, error)
 }
 
 // maxEvidence bounds an evidence file: below the request size limit.
@@ -51,6 +58,8 @@ func (h *handler) findingRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/findings/{id}/remediate", h.page(stageFull, h.findingRemediate))
 	mux.Handle("POST /admin/findings/{id}/close", h.page(stageFull, h.findingClose))
 	mux.Handle("GET /admin/findings/{id}/evidence", h.page(stageFull, h.findingEvidence))
+	mux.Handle("GET /admin/maps", h.page(stageFull, h.mapList))
+	mux.Handle("POST /admin/maps/findings", h.page(stageFull, h.mapFindings))
 }
 
 type findingListPage struct {
@@ -333,4 +342,78 @@ func (h *handler) findingEvidence(w http.ResponseWriter, r *http.Request) error 
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": p.F.Evidence.Name}))
 	_, err = io.Copy(w, f)
 	return err
+}
+
+type mapListPage struct {
+	basePage
+	Images  []inspect.MapImage
+	Missing int
+	Names   map[int64]string
+}
+
+// mapList is the map self-check: every published image that is or looks
+// like a map, with its approval number (审图号) and the items showing it.
+func (h *handler) mapList(w http.ResponseWriter, r *http.Request) error {
+	orgs, scope, err := h.findingScope(r)
+	if err != nil {
+		return err
+	}
+	imgs, err := h.Security.Maps.MapImages(r.Context(), scope)
+	if err != nil {
+		return err
+	}
+	p := mapListPage{basePage: h.base(w, r, "地图自查"), Images: imgs, Names: map[int64]string{}}
+	for _, o := range orgs {
+		p.Names[o.ID] = o.Name
+	}
+	for _, m := range imgs {
+		if m.Missing() {
+			p.Missing++
+		}
+	}
+	return h.tmpl.Render(w, http.StatusOK, "security/maps", p)
+}
+
+// mapFindings registers every map without an approval number as a
+// finding of each org showing it, once: a map already registered is left
+// as it is.
+func (h *handler) mapFindings(w http.ResponseWriter, r *http.Request) error {
+	_, scope, err := h.findingScope(r)
+	if err != nil {
+		return err
+	}
+	imgs, err := h.Security.Maps.MapImages(r.Context(), scope)
+	if err != nil {
+		return err
+	}
+	act := actor(r)
+	today := h.today()
+	// A week to take the map down or have it reviewed.
+	due := h.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, 7).Format("2006-01-02")
+	added := 0
+	for _, m := range imgs {
+		if !m.Missing() {
+			continue
+		}
+		done := map[int64]bool{}
+		for _, u := range m.Uses {
+			if done[u.OrgID] || !containsID(scope, u.OrgID) {
+				continue
+			}
+			done[u.OrgID] = true
+			f := inspect.Finding{OrgID: u.OrgID, Source: inspect.SourceMapCheck, SourceRef: "map:" + m.Key, Severity: inspect.SeverityHigh,
+				Title: "地图未标注审图号：" + m.Name, Description: "信息“" + u.Title + "”（" + u.Where + "）使用的地图没有标注审图号。",
+				Location: fmt.Sprintf("信息 %d", u.ItemID), FoundOn: today, Deadline: due, OwnerID: act.UserID, OwnerName: act.Name}
+			err := h.Security.Service.Create(r.Context(), act, &f)
+			if errors.Is(err, apperr.ErrConflict) || errors.Is(err, apperr.ErrForbidden) {
+				continue // registered before, or another org's (a unit's admin cannot register for the parent)
+			}
+			if err != nil {
+				return err
+			}
+			added++
+		}
+	}
+	redirect(w, r, "/admin/findings", fmt.Sprintf("已将 %d 处缺少审图号的地图登记为安全隐患", added))
+	return nil
 }

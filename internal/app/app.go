@@ -178,7 +178,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 	adminH, err := admin.New(admin.Config{Apply: a.applyAdmin(), Log: a.Log, Reader: a.DB, Accounts: a.Accounts, Orgs: a.Orgs, Assets: assets,
 		SecureCookies: a.Config.SecureCookies(), Now: now, Pub: a.publishAdmin(), Interact: a.interactAdmin(),
 		Report: a.reportAdmin(), Inspect: admin.InspectConfig{Runs: a.DB},
-		Security: admin.SecurityConfig{Service: inspect.NewFindings(a.DB, now), Reader: a.DB, Files: a.files()}, Syndicate: a.syndicateAdmin()})
+		Security: admin.SecurityConfig{Service: inspect.NewFindings(a.DB, now), Reader: a.DB, Files: a.files(), Maps: mapSource{a}}, Syndicate: a.syndicateAdmin()})
 	if err != nil {
 		return fmt.Errorf("build admin: %w", err)
 	}

@@ -424,3 +424,35 @@ func (a *App) runInspection(ctx context.Context, j job.Job) error {
 	}
 	return a.DB.FinishInspection(ctx, run.ID, report, "")
 }
+
+// mapSource gathers the published items of orgs for the map self-check.
+type mapSource struct{ a *App }
+
+// MapImages lists the map images of the orgs' published items.
+func (m mapSource) MapImages(ctx context.Context, orgIDs []int64) ([]inspect.MapImage, error) {
+	if len(orgIDs) == 0 {
+		return nil, nil
+	}
+	var srcs []inspect.MapSource
+	for offset := 0; ; offset += 200 {
+		rows, total, err := m.a.DB.Items(ctx, publish.Filter{Public: true, OrgIDs: orgIDs, Limit: 200, Offset: offset})
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range rows {
+			v, err := m.a.DB.ItemVersion(ctx, l.Item.ID, l.Item.Live)
+			if err != nil {
+				return nil, err
+			}
+			atts, err := m.a.DB.ItemAttachments(ctx, l.Item.ID, l.Item.Live)
+			if err != nil {
+				return nil, err
+			}
+			srcs = append(srcs, inspect.MapSource{ItemID: l.Item.ID, OrgID: l.Item.OrgID, Title: v.Title, Body: v.Body, Attachments: atts})
+		}
+		if offset+len(rows) >= total || len(rows) == 0 {
+			break
+		}
+	}
+	return inspect.MapImages(srcs), nil
+}

@@ -3,6 +3,7 @@ package app_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -71,5 +72,44 @@ func TestSecurityFindingFromRegistrationToClosure(t *testing.T) {
 		}
 		recs := cityAdmin.get("/admin/audit")
 		mustContain(t, "audit", recs.body, "登记安全隐患", "登记隐患整改", "隐患销号")
+	})
+}
+
+// TestMapSelfCheck lists the maps of published items with their approval
+// numbers and registers those without one as findings, once. Publishing
+// refuses a map without an approval number, so the one without is an
+// older item changed in the database, as items from before the check are.
+func TestMapSelfCheck(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		as := (&writer{e: e}).actors(t)
+		e.publishIn(t, as, "tzgg", "行政区划调整公告", "<p>调整情况如下。</p>")
+		e.publishIn(t, as, "tzgg", "救助站位置公告", "<p>位置如下。</p>")
+		sha := strings.Repeat("ab", 32)
+		ctx := t.Context()
+		if err := e.app.DB.ExecForTest(ctx, `UPDATE item_versions SET body = ? WHERE title = ?`,
+			`<p><img src="/files/`+sha+`/quhua.png" alt="随州市行政区划图"></p><p>审图号：鄂S(2020)012号</p>`, "行政区划调整公告"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.app.DB.ExecForTest(ctx, `UPDATE item_versions SET body = ? WHERE title = ?`,
+			`<p><img src="/files/`+strings.Repeat("cd", 32)+`/weizhi.png" alt="救助站位置示意图"></p>`, "救助站位置公告"); err != nil {
+			t.Fatal(err)
+		}
+		admin, officer := e.browser(), e.browser()
+		admin.loginFull("mzj.admin")
+		officer.loginFull("xinxiyuan")
+		expect(t, "officer opens the map check", officer.get("/admin/maps"), http.StatusForbidden)
+		r := admin.get("/admin/maps")
+		expect(t, "map check", r, http.StatusOK)
+		mustContain(t, "map check", r.body, "共 2 幅地图，其中 1 幅未找到审图号", "quhua.png", "鄂S(2020)012号", "weizhi.png", "未找到", "救助站位置公告")
+
+		r = admin.post("/admin/maps/findings", url.Values{})
+		expect(t, "register", r, http.StatusSeeOther)
+		list := admin.get("/admin/findings").body
+		mustContain(t, "findings", list, "地图未标注审图号：weizhi.png", "地图自查")
+		mustNotContain(t, "findings", list, "quhua.png")
+		admin.post("/admin/maps/findings", url.Values{})
+		if n := strings.Count(admin.get("/admin/findings").body, "地图未标注审图号：weizhi.png"); n != 1 {
+			t.Errorf("the map is registered %d times after two runs, want once", n)
+		}
 	})
 }
