@@ -95,12 +95,27 @@ func TestSignedPushBetweenInstallations(t *testing.T) {
 			t.Fatalf("copy after the update = %+v, %v", p, err)
 		}
 		mustContain(t, "remote push page after the update", anon.get("/szf/pushed/"+pid).body, "样例已发布信息（更新）")
+		// Repeal and withdrawal reach the receiver without pushing by
+		// hand: the sender's job sends what changed.
+		repush := func() {
+			t.Helper()
+			send.clock.Add(2 * time.Minute)
+			if err := send.app.Jobs.Schedule(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := send.app.Jobs.RunDue(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := svc.SetValidity(ctx, send.actor("bangongshi"), itemID, publish.ActRepeal, "2026-03-02"); err != nil {
+			t.Fatal(err)
+		}
+		repush()
+		mustContain(t, "remote push page after the repeal", anon.get("/szf/pushed/"+pid).body, "本文件已废止")
 		if err := svc.Withdraw(ctx, send.actor("bangongshi"), itemID, "内容有误"); err != nil {
 			t.Fatal(err)
 		}
-		if err := push(); err != nil {
-			t.Fatal(err)
-		}
+		repush()
 		if p, _ := recv.app.DB.Push(ctx, ps[0].ID); !p.RemoteWithdrawn {
 			t.Errorf("copy after the withdrawal = %+v, want withdrawn", p)
 		}

@@ -17,6 +17,7 @@ import (
 	"gongkai/internal/account"
 	"gongkai/internal/apperr"
 	"gongkai/internal/org"
+	"gongkai/internal/publish"
 
 	"gongkai/internal/admin"
 	"gongkai/internal/job"
@@ -48,6 +49,10 @@ func (a *App) setupSyndicate(now func() time.Time) error {
 		}
 		return nil
 	})
+	a.Jobs.Handle(jobRepush, a.repush)
+	if err := a.Jobs.Every(jobRepush, time.Minute, nil); err != nil {
+		return err
+	}
 	return a.Jobs.Every(jobDisclosureRemind, 24*time.Hour, nil)
 }
 
@@ -117,6 +122,9 @@ func (a *App) PushRemote(ctx context.Context, actor account.Actor, itemID int64,
 	env := syndicate.Envelope{ToOrg: toOrg, Column: column, SentAt: a.DB.Now(), Item: syndicate.RemoteItem{
 		ID: strconv.FormatInt(it.ID, 10), URL: base + "/" + from.Site.PathPrefix + "/item/" + strconv.FormatInt(it.ID, 10), Org: from.Name,
 		Title: v.Title, Body: v.Body, PublishedAt: it.FirstPublishedAt, Withdrawn: !it.Public()}}
+	if it.Validity != publish.ValidityValid {
+		env.Item.Validity = string(it.Validity)
+	}
 	skey, _, err := a.pushKey(ctx)
 	if err != nil {
 		return err
@@ -140,6 +148,27 @@ func (a *App) PushRemote(ctx context.Context, actor account.Actor, itemID int64,
 	body, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
 	if res.StatusCode != http.StatusAccepted {
 		return fmt.Errorf("push to %s: status %d: %s", receiverURL, res.StatusCode, bytes.TrimSpace(body))
+	}
+	// Remember the target, so the item is sent again when it changes.
+	return a.DB.SavePushTarget(ctx, syndicate.Target{ItemID: it.ID, URL: strings.TrimRight(receiverURL, "/"), ToOrg: toOrg, Column: column,
+		Sent: syndicate.Fingerprint(it)})
+}
+
+// jobRepush sends items pushed to other installations again when they
+// changed (update, repeal, withdrawal), every minute.
+const jobRepush = "syndicate.repush"
+
+// repush sends every changed item to its targets; a target that cannot
+// be reached is tried again at the next run.
+func (a *App) repush(ctx context.Context, _ job.Job) error {
+	ts, err := a.DB.StalePushTargets(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if err := a.PushRemote(ctx, account.System("repush"), t.ItemID, t.URL, t.ToOrg, t.Column); err != nil {
+			a.Log.LogAttrs(ctx, slog.LevelWarn, "push again to another installation", slog.Int64("item_id", t.ItemID), slog.Any("err", err))
+		}
 	}
 	return nil
 }

@@ -220,6 +220,10 @@ func (h *handler) pushedPage(w http.ResponseWriter, r *http.Request) error {
 		// The body was sanitised with the publishing policy on receipt
 		// (syndicate.Remote.Receive), as local bodies are on saving.
 		Body: template.HTML(p.RemoteBody)}
+	if p.RemoteValidity != "" {
+		// The sender's repeal or expiry shows as the validity banner.
+		pg.Item.Validity = publish.Validity(p.RemoteValidity)
+	}
 	if strings.HasPrefix(p.RemoteURL, "https://") || strings.HasPrefix(p.RemoteURL, "http://") {
 		pg.Canonical = p.RemoteURL
 	}

@@ -19,7 +19,7 @@ func (db *DB) UpdateSyndicate(ctx context.Context, fn func(syndicate.Tx) error) 
 
 const pushCols = `p.id, p.item_id, p.from_org_id, p.to_org_id, p.column_id, p.state, p.note, p.reason, p.pushed_by, p.pushed_by_name,
 	p.pushed_at, p.decided_by, p.decided_by_name, p.decided_at, COALESCE(i.title, p.remote_title),
-	p.sender, p.remote_id, p.remote_url, p.remote_org, p.remote_body, p.remote_date, p.remote_withdrawn`
+	p.sender, p.remote_id, p.remote_url, p.remote_org, p.remote_body, p.remote_date, p.remote_withdrawn, p.remote_validity`
 
 const pushFrom = ` FROM pushes p LEFT JOIN items i ON i.id = p.item_id`
 
@@ -27,7 +27,7 @@ func scanPush(sc interface{ Scan(...any) error }, p *syndicate.Push) error {
 	var date string
 	err := sc.Scan(&p.ID, &p.ItemID, &p.FromOrgID, &p.ToOrgID, &p.ColumnID, &p.State, &p.Note, &p.Reason, &p.PushedBy, &p.PushedByName,
 		timeCol{&p.PushedAt}, &p.DecidedBy, &p.DecidedByName, timeCol{&p.DecidedAt}, &p.Title,
-		&p.Sender, &p.RemoteID, &p.RemoteURL, &p.RemoteOrg, &p.RemoteBody, &date, &p.RemoteWithdrawn)
+		&p.Sender, &p.RemoteID, &p.RemoteURL, &p.RemoteOrg, &p.RemoteBody, &date, &p.RemoteWithdrawn, &p.RemoteValidity)
 	if err == nil && date != "" {
 		err = timeCol{&p.RemoteDate}.parse(date)
 	}
@@ -352,10 +352,10 @@ func (tx *Tx) CreateRemotePush(ctx context.Context, p *syndicate.Push) error {
 	p.PushedAt = tx.now
 	id, err := tx.insert(ctx, `
 		INSERT INTO pushes (to_org_id, column_id, state, pushed_by_name, pushed_at, sender, remote_id, remote_url, remote_org,
-			remote_title, remote_body, remote_date, remote_withdrawn)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			remote_title, remote_body, remote_date, remote_withdrawn, remote_validity)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ToOrgID, p.ColumnID, p.State, p.PushedByName, tx.t(p.PushedAt), p.Sender, p.RemoteID, p.RemoteURL, p.RemoteOrg,
-		p.Title, p.RemoteBody, remoteDate(p.RemoteDate), p.RemoteWithdrawn)
+		p.Title, p.RemoteBody, remoteDate(p.RemoteDate), p.RemoteWithdrawn, p.RemoteValidity)
 	if err != nil {
 		return fmt.Errorf("insert remote push: %w", err)
 	}
@@ -366,7 +366,8 @@ func (tx *Tx) CreateRemotePush(ctx context.Context, p *syndicate.Push) error {
 // SaveRemoteCopy replaces the copy a remote push carries.
 func (tx *Tx) SaveRemoteCopy(ctx context.Context, p *syndicate.Push) error {
 	_, err := tx.exec(ctx, `UPDATE pushes SET remote_url = ?, remote_org = ?, remote_title = ?, remote_body = ?, remote_date = ?,
-		remote_withdrawn = ? WHERE id = ?`, p.RemoteURL, p.RemoteOrg, p.Title, p.RemoteBody, remoteDate(p.RemoteDate), p.RemoteWithdrawn, p.ID)
+		remote_withdrawn = ?, remote_validity = ? WHERE id = ?`, p.RemoteURL, p.RemoteOrg, p.Title, p.RemoteBody, remoteDate(p.RemoteDate),
+		p.RemoteWithdrawn, p.RemoteValidity, p.ID)
 	if err != nil {
 		return fmt.Errorf("update remote push %d: %w", p.ID, err)
 	}
@@ -378,4 +379,46 @@ func remoteDate(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// SavePushTarget records that an item was pushed to an org of another
+// installation with fingerprint sent, replacing the earlier record.
+func (db *DB) SavePushTarget(ctx context.Context, t syndicate.Target) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO push_targets (item_id, url, to_org, column_slug, sent, sent_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (item_id, url, to_org) DO UPDATE SET column_slug = excluded.column_slug, sent = excluded.sent, sent_at = excluded.sent_at`,
+			t.ItemID, t.URL, t.ToOrg, t.Column, t.Sent, tx.t(tx.now), tx.t(tx.now))
+		if err != nil {
+			return fmt.Errorf("save push target: %w", err)
+		}
+		return nil
+	})
+}
+
+// StalePushTargets returns the items pushed to other installations whose
+// fingerprint changed since they were sent.
+func (db *DB) StalePushTargets(ctx context.Context) (out []syndicate.Target, err error) {
+	err = db.View(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx, `SELECT t.id, t.item_id, t.url, t.to_org, t.column_slug, t.sent, t.sent_at,
+				i.live_version, i.state, i.validity
+			FROM push_targets t JOIN items i ON i.id = t.item_id ORDER BY t.id`)
+		if err != nil {
+			return fmt.Errorf("select push targets: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var t syndicate.Target
+			var it publish.Item
+			if err := rows.Scan(&t.ID, &t.ItemID, &t.URL, &t.ToOrg, &t.Column, &t.Sent, timeCol{&t.SentAt}, &it.Live, &it.State, &it.Validity); err != nil {
+				return fmt.Errorf("scan push target: %w", err)
+			}
+			t.Current = syndicate.Fingerprint(&it)
+			if t.Current != t.Sent {
+				out = append(out, t)
+			}
+		}
+		return rows.Err()
+	})
+	return out, err
 }

@@ -34,6 +34,7 @@ type RemoteItem struct {
 	Title       string    `json:"title"`
 	Body        string    `json:"body"` // sanitised HTML as published
 	PublishedAt time.Time `json:"published_at"`
+	Validity    string    `json:"validity,omitempty"` // "", "expired" or "repealed"
 	Withdrawn   bool      `json:"withdrawn"`
 }
 
@@ -188,6 +189,11 @@ func (r *Remote) Receive(ctx context.Context, msg []byte) (*Push, error) {
 			return apperr.Invalidf("item", "推送的正文无法解析")
 		}
 		p.RemoteBody, p.RemoteDate, p.RemoteWithdrawn = body, env.Item.PublishedAt, env.Item.Withdrawn
+		if v := publish.Validity(env.Item.Validity); v == publish.ValidityExpired || v == publish.ValidityRepealed {
+			p.RemoteValidity = string(v)
+		} else {
+			p.RemoteValidity = ""
+		}
 		if !found {
 			cols, err := tx.Columns(ctx, to.ID)
 			if err != nil {
@@ -248,4 +254,25 @@ func (r *Remote) AddSender(ctx context.Context, actor account.Actor, orgID int64
 			ObjectType: "push_sender", ObjectID: s.ID, Detail: "登记推送来源 " + s.Name, IP: actor.IP})
 	})
 	return out, err
+}
+
+// Fingerprint is what a push of it to another installation carries that
+// may change: the live version, whether it is public, and its validity.
+// The sender sends the item again when it differs from what was sent.
+func Fingerprint(it *publish.Item) string {
+	return fmt.Sprintf("%d/%t/%s", it.Live, it.Public(), it.Validity)
+}
+
+// Target is an item this installation pushed to an org of another
+// installation, with the fingerprint last sent.
+type Target struct {
+	ID       int64
+	ItemID   int64
+	URL      string
+	ToOrg    string
+	Column   string
+	Sent     string
+	SentAt   time.Time
+	Current  string // the item's fingerprint now, filled on read
+	Withdraw bool   // filled on read: the item is withdrawn
 }

@@ -74,6 +74,7 @@ type Push struct {
 	RemoteBody      string
 	RemoteDate      time.Time
 	RemoteWithdrawn bool
+	RemoteValidity  string // "", "expired" or "repealed"
 }
 
 // Remote reports whether the push came from another installation.

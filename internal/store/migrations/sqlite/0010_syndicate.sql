@@ -27,7 +27,8 @@ CREATE TABLE pushes (
 	remote_title    TEXT    NOT NULL DEFAULT '',
 	remote_body     TEXT    NOT NULL DEFAULT '',
 	remote_date     TEXT    NOT NULL DEFAULT '',
-	remote_withdrawn INTEGER NOT NULL DEFAULT 0
+	remote_withdrawn INTEGER NOT NULL DEFAULT 0,
+	remote_validity TEXT    NOT NULL DEFAULT ''
 );
 CREATE INDEX pushes_to ON pushes (to_org_id, state, column_id);
 CREATE INDEX pushes_from ON pushes (from_org_id, pushed_at);
@@ -40,6 +41,21 @@ CREATE TABLE push_senders (
 	public_key TEXT    NOT NULL,
 	to_org_id  INTEGER NOT NULL REFERENCES orgs (id),
 	created_at TEXT    NOT NULL
+);
+
+-- Items this installation pushed to another one, and what was last sent,
+-- so a job can send the item again when it changes (update, repeal,
+-- withdrawal).
+CREATE TABLE push_targets (
+	id          INTEGER PRIMARY KEY,
+	item_id     INTEGER NOT NULL REFERENCES items (id),
+	url         TEXT    NOT NULL,
+	to_org      TEXT    NOT NULL,
+	column_slug TEXT    NOT NULL DEFAULT '',
+	sent        TEXT    NOT NULL DEFAULT '',
+	sent_at     TEXT,
+	created_at  TEXT NOT NULL,
+	UNIQUE (item_id, url, to_org)
 );
 
 CREATE TABLE submissions (
