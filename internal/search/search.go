@@ -354,6 +354,9 @@ type Doc struct {
 	Text                    string // plain text: summary, body and metadata, for snippets
 }
 
+// MaxCount is how far matches are counted; more are reported as more.
+const MaxCount = 5000
+
 // Filter narrows a search.
 type Filter struct {
 	OrgIDs   []int64 // nil: the whole site group

@@ -46,6 +46,7 @@ type searchPage struct {
 	Pages    int
 	TooLong  bool
 	Searched bool
+	Many     bool // more matches than counted
 }
 
 // PageURL is the address of another page of the same results.
@@ -121,6 +122,9 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) error {
 		p.Hits = append(p.Hits, sh)
 	}
 	p.Total = total
+	if total > search.MaxCount {
+		p.Many, total = true, search.MaxCount
+	}
 	p.Pages = (total + searchPerPage - 1) / searchPerPage
 	return h.tmpl.Render(w, http.StatusOK, "search", p)
 }

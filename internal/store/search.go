@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -66,7 +67,7 @@ func (tx *Tx) indexItem(ctx context.Context, itemID int64) error {
 
 func (tx *Tx) putSearchDoc(ctx context.Context, d search.Doc) error {
 	titleTerms := strings.Join(search.Tokens(d.Title), " ")
-	bodyTerms := strings.Join(search.Tokens(d.Text), " ")
+	bodyTerms := strings.Join(append(search.Tokens(d.Text), filterTerms(d)...), " ")
 	cols := `item_id, org_id, column_id, year, pub_day, genre, validity, index_no, published_at, title, text, title_terms, body_terms, tsv, indexed_at`
 	update := `ON CONFLICT (item_id) DO UPDATE SET org_id = excluded.org_id, column_id = excluded.column_id, year = excluded.year,
 		pub_day = excluded.pub_day, genre = excluded.genre, validity = excluded.validity, index_no = excluded.index_no,
@@ -81,7 +82,7 @@ func (tx *Tx) putSearchDoc(ctx context.Context, d search.Doc) error {
 		// through no parser or dictionary), with positions so that title
 		// lexemes can carry weight A and body lexemes B.
 		_, err = tx.exec(ctx, `INSERT INTO search_docs (`+cols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS tsvector), ?) `+update,
-			append(args, tsvectorLiteral(search.Tokens(d.Title), search.Tokens(d.Text)), tx.t(tx.now))...)
+			append(args, tsvectorLiteral(search.Tokens(d.Title), append(search.Tokens(d.Text), filterTerms(d)...)), tx.t(tx.now))...)
 	default:
 		_, err = tx.exec(ctx, `INSERT INTO search_docs (`+cols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?) `+update,
 			append(args, tx.t(tx.now))...)
@@ -193,87 +194,115 @@ func (db *DB) SyncSearch(ctx context.Context) (int, error) {
 	return len(ids), err
 }
 
+// filterTerms are index terms for the search filters (org, column, year,
+// genre), so the full-text index itself narrows the matches: the best few
+// hundred can then be chosen without scoring every match of a common word
+// across the whole site group. No text yields them: the "z" prefix is
+// followed by letters a query never produces next to the digits.
+func filterTerms(d search.Doc) []string {
+	return []string{fmt.Sprintf("zorg%d", d.OrgID), fmt.Sprintf("zcol%d", d.ColumnID), fmt.Sprintf("zyear%d", d.Year), genreTerm(d.Genre)}
+}
+
+func genreTerm(g string) string { return "zgenre" + hex.EncodeToString([]byte(g)) }
+
+// candidates is how many of the best full-text matches are ranked further
+// by validity and recency; deeper pages widen it.
+const candidates = 400
+
 // Search finds published items matching every term of q, best first:
-// title matches rank above body matches, and recent, valid items above
-// old, expired or repealed ones. It returns the page of hits and the total.
+// title matches rank above body matches, and among the best full-text
+// matches, recent and valid items above old, expired or repealed ones. It
+// returns a page of hits and the number of matches, counted up to
+// search.MaxCount+1.
 func (db *DB) Search(ctx context.Context, q search.Query, f search.Filter, today time.Time) ([]search.Hit, int, error) {
-	if q.Empty() {
+	if q.Empty() || (f.OrgIDs != nil && len(f.OrgIDs) == 0) {
 		return nil, 0, nil
 	}
 	if f.Limit <= 0 || f.Limit > 100 {
 		f.Limit = 20
 	}
-	var where []string
-	var args []any
-	quoted := make([]string, len(q.Terms))
-	for i, t := range q.Terms {
-		quoted[i] = `"` + t + `"` // terms are letters and digits only
-	}
-	var from, rank string
-	switch db.dialect {
-	case Postgres:
-		tsq := make([]string, len(q.Terms))
-		for i, t := range q.Terms {
-			tsq[i] = `'` + t + `'`
-		}
-		query := strings.Join(tsq, " & ")
-		from = `search_docs d`
-		where = append(where, `d.tsv @@ CAST(? AS tsquery)`)
-		args = append(args, query)
-		rank = `ts_rank(d.tsv, CAST(? AS tsquery)) * (CASE WHEN d.validity = 'valid' THEN 1.0 ELSE 0.3 END) / (1.0 + (? - d.pub_day) / 365.0 * 0.3) DESC`
-		return db.runSearch(ctx, from, where, args, rank, []any{query, epochDay(today)}, f)
-	default:
-		// bm25 may only be computed in the full-text query itself, so it
-		// runs as a subquery. It is negative, better matches more so;
-		// title terms weigh ten times body terms.
-		from = `(SELECT rowid AS rid, bm25(search_fts, 10.0, 1.0) AS score FROM search_fts WHERE search_fts MATCH ?) m
-			JOIN search_docs d ON d.item_id = m.rid`
-		where = append(where, `1 = 1`)
-		args = append(args, strings.Join(quoted, " "))
-		rank = `m.score * (CASE WHEN d.validity = 'valid' THEN 1.0 ELSE 0.3 END) / (1.0 + (? - d.pub_day) / 365.0 * 0.3)`
-		return db.runSearch(ctx, from, where, args, rank, []any{epochDay(today)}, f)
-	}
-}
-
-func (db *DB) runSearch(ctx context.Context, from string, where []string, args []any, rank string, rankArgs []any, f search.Filter) ([]search.Hit, int, error) {
-	if f.OrgIDs != nil {
-		if len(f.OrgIDs) == 0 {
-			return nil, 0, nil
-		}
-		where = append(where, `d.org_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(f.OrgIDs)), ", ")+`)`)
-		for _, id := range f.OrgIDs {
-			args = append(args, id)
-		}
+	// Every term, then the filters, each as an index term.
+	terms := append([]string(nil), q.Terms...)
+	var orgs []string
+	for _, id := range f.OrgIDs {
+		orgs = append(orgs, fmt.Sprintf("zorg%d", id))
 	}
 	if f.ColumnID != 0 {
-		where = append(where, `d.column_id = ?`)
-		args = append(args, f.ColumnID)
+		terms = append(terms, fmt.Sprintf("zcol%d", f.ColumnID))
 	}
 	if f.Year != 0 {
-		where = append(where, `d.year = ?`)
-		args = append(args, f.Year)
+		terms = append(terms, fmt.Sprintf("zyear%d", f.Year))
 	}
 	if f.Genre != "" {
-		where = append(where, `d.genre = ?`)
-		args = append(args, f.Genre)
+		terms = append(terms, genreTerm(f.Genre))
 	}
-	q := `SELECT d.item_id, d.org_id, d.column_id, d.year, d.genre, d.validity, d.index_no, d.published_at, d.title, d.text, COUNT(*) OVER ()
-		FROM ` + from + `
-		WHERE ` + strings.Join(where, " AND ") + `
-		ORDER BY ` + rank + `, d.item_id DESC
-		LIMIT ? OFFSET ?`
-	args = append(append(args, rankArgs...), f.Limit, f.Offset)
+	pool := max(candidates, f.Offset+f.Limit)
+	var q1, q2 string
+	var args1, args2 []any
+	switch db.dialect {
+	case Postgres:
+		var parts []string
+		for _, t := range terms {
+			parts = append(parts, `'`+t+`'`) // terms are letters and digits only
+		}
+		if len(orgs) > 0 {
+			parts = append(parts, `('`+strings.Join(orgs, `' | '`)+`')`)
+		}
+		tsq := strings.Join(parts, " & ")
+		// Ranking looks at the words only: ts_rank weighs the distance
+		// between the query's lexemes, and the filter terms sit apart.
+		var words []string
+		for _, t := range q.Terms {
+			words = append(words, `'`+t+`'`)
+		}
+		rankQ := strings.Join(words, " & ")
+		// The newest matches are the candidates; ts_rank orders them.
+		q1 = `
+			SELECT d.item_id, d.org_id, d.column_id, d.year, d.genre, d.validity, d.index_no, d.published_at, d.title, d.text
+			FROM (SELECT item_id FROM search_docs WHERE tsv @@ CAST(? AS tsquery) ORDER BY pub_day DESC LIMIT ?) c
+			JOIN search_docs d ON d.item_id = c.item_id
+			ORDER BY ts_rank(d.tsv, CAST(? AS tsquery)) * (CASE WHEN d.validity = 'valid' THEN 1.0 ELSE 0.3 END) / (1.0 + (? - d.pub_day) / 365.0 * 0.3) DESC, d.item_id DESC
+			LIMIT ? OFFSET ?`
+		args1 = []any{tsq, pool, rankQ, epochDay(today), f.Limit, f.Offset}
+		q2 = `SELECT COUNT(*) FROM (SELECT 1 FROM search_docs WHERE tsv @@ CAST(? AS tsquery) LIMIT ?) c`
+		args2 = []any{tsq, search.MaxCount + 1}
+	default:
+		var parts []string
+		for _, t := range terms {
+			parts = append(parts, `"`+t+`"`)
+		}
+		if len(orgs) > 0 {
+			parts = append(parts, `("`+strings.Join(orgs, `" OR "`)+`")`)
+		}
+		match := strings.Join(parts, " AND ")
+		// bm25 (negative: better matches more so; title terms weigh ten
+		// times body terms) picks the candidates inside the full-text
+		// query, where it must be computed; validity and recency then
+		// order them.
+		q1 = `
+			SELECT d.item_id, d.org_id, d.column_id, d.year, d.genre, d.validity, d.index_no, d.published_at, d.title, d.text
+			FROM (SELECT rowid AS rid, bm25(search_fts, 10.0, 1.0) AS score FROM search_fts WHERE search_fts MATCH ? ORDER BY score LIMIT ?) m
+			JOIN search_docs d ON d.item_id = m.rid
+			ORDER BY m.score * (CASE WHEN d.validity = 'valid' THEN 1.0 ELSE 0.3 END) / (1.0 + (? - d.pub_day) / 365.0 * 0.3), d.item_id DESC
+			LIMIT ? OFFSET ?`
+		args1 = []any{match, pool, epochDay(today), f.Limit, f.Offset}
+		q2 = `SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT ?)`
+		args2 = []any{match, search.MaxCount + 1}
+	}
 	var hits []search.Hit
 	total := 0
 	err := db.View(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, q, args...)
+		if err := tx.queryRow(ctx, q2, args2...).Scan(&total); err != nil {
+			return fmt.Errorf("count search matches: %w", err)
+		}
+		rows, err := tx.query(ctx, q1, args1...)
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var h search.Hit
-			if err := rows.Scan(&h.ItemID, &h.OrgID, &h.ColumnID, &h.Year, &h.Genre, &h.Validity, &h.IndexNo, timeCol{&h.PublishedAt}, &h.Title, &h.Text, &total); err != nil {
+			if err := rows.Scan(&h.ItemID, &h.OrgID, &h.ColumnID, &h.Year, &h.Genre, &h.Validity, &h.IndexNo, timeCol{&h.PublishedAt}, &h.Title, &h.Text); err != nil {
 				return err
 			}
 			hits = append(hits, h)
