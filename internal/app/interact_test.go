@@ -175,3 +175,18 @@ func TestInteractPublicListNeverShowsContactData(t *testing.T) {
 		mustContain(t, "consultation list", b.get("/interact/consult/").body, "养老服务补贴办法")
 	})
 }
+
+func TestInteractThrottledRatingKeepsTheComment(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		b := e.browser()
+		var last resp
+		for range 15 {
+			last = b.post("/interact/rate", url.Values{"no": {"LY20260302-000001"}, "code": {"WRONG"}, "level": {"satisfied"}, "comment": {"答复很及时，谢谢"}})
+		}
+		if last.status != http.StatusTooManyRequests {
+			t.Fatalf("15th rating = %d, want 429", last.status)
+		}
+		mustContain(t, "throttled rating", last.body, "提交过于频繁", "答复很及时，谢谢</textarea>", `name="level" value="satisfied"`)
+		mustNotContain(t, "throttled rating", last.body, "答复内容")
+	})
+}

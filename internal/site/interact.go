@@ -353,6 +353,7 @@ type interactQueryPage struct {
 	Level   string
 	Comment string
 	Rated   bool // a rating was just recorded
+	Retry   bool // a throttled rating, offered again with what was typed
 }
 
 func (h *handler) interactQueryForm(w http.ResponseWriter, r *http.Request) error {
@@ -421,7 +422,11 @@ func (h *handler) interactRate(w http.ResponseWriter, r *http.Request) error {
 		Level: r.PostFormValue("level"), Comment: strings.TrimSpace(r.PostFormValue("comment"))}
 	p.Crumbs = p.interactCrumbs("留言查询")
 	if err := h.queryAllowed(r, p.Number); err != nil {
-		return err
+		// Keep what the reader wrote: the page offers it again, without
+		// showing the message, which the limit protects.
+		p.Errors[""] = "提交过于频繁，请一分钟后再试。您填写的评价已保留在下方，可稍后再次提交。"
+		p.Retry = true
+		return h.tmpl.Render(w, http.StatusTooManyRequests, "interact/query", p)
 	}
 	err := h.Interact.Service.Rate(r.Context(), p.Number, p.Code, interact.Level(p.Level), p.Comment)
 	status := http.StatusOK
