@@ -76,3 +76,19 @@ func TestCatalogFeedsSitemapAndRobots(t *testing.T) {
 		mustContain(t, "robots on the portal host", b.do(req).body, "Sitemap: http://szf.gongkai.test/sitemap.xml")
 	})
 }
+
+func TestPortalShowsTheGroup(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		if err := demo.LoadItems(t.Context(), e.app.DB, e.app.Publish, e.clock.Now()); err != nil {
+			t.Fatalf("load demo items: %v", err)
+		}
+		b := e.browser()
+		home := b.get("/szf/")
+		mustContain(t, "portal home", home.body, "部门动态", "来源：市民政局", `href="/mzj/item/`, "内地居民结婚登记办事指南")
+		// A bureau without units below has no such section.
+		mustNotContain(t, "unit home", b.get("/flj/").body, "部门动态")
+		cat := b.get("/szf/catalog?scope=all")
+		mustContain(t, "group catalog", cat.body, "来源", "市民政局", "随民发〔2026〕2号", `href="/mzj/item/`)
+		mustNotContain(t, "portal's own catalog", b.get("/szf/catalog").body, "随民发〔2026〕2号")
+	})
+}

@@ -18,7 +18,10 @@ import (
 
 // Filter selects catalog rows of one org.
 type Filter struct {
-	OrgID    int64
+	OrgID int64
+	// OrgIDs, when set, lists the orgs of a site group catalog instead
+	// of OrgID alone.
+	OrgIDs   []int64
 	Topic    string
 	Genre    string
 	Issuer   string
@@ -31,6 +34,8 @@ type Filter struct {
 // Row is one catalog entry.
 type Row struct {
 	ItemID      int64
+	OrgID       int64
+	OrgName     string // filled by the caller for group catalogs
 	IndexNo     string // 索引号
 	Title       string // 名称
 	Summary     string // 内容概述

@@ -48,6 +48,7 @@ func catalogFilter(r *http.Request, orgID int64) catalog.Filter {
 
 type catalogPage struct {
 	page
+	All    bool // the catalog of the whole site group below this org
 	Filter catalog.Filter
 	Facets catalog.Facets
 	Rows   []catalog.Row
@@ -86,6 +87,11 @@ func (h *handler) catalogPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	const perPage = 30
 	p := catalogPage{page: newPage(r, sc, "政府信息公开目录"), Filter: catalogFilter(r, sc.Org.ID)}
+	// A portal's catalog can span every org below it (scope=all).
+	if r.URL.Query().Get("scope") == "all" {
+		p.All = true
+		p.Filter.OrgIDs = org.Subtree(sc.Orgs, []int64{sc.Org.ID})
+	}
 	p.Crumbs = []crumb{{Name: "首页", URL: p.Home()}, {Name: "政府信息公开目录"}}
 	p.PageNo, _ = strconv.Atoi(r.URL.Query().Get("page"))
 	if p.PageNo < 1 {
@@ -99,11 +105,23 @@ func (h *handler) catalogPage(w http.ResponseWriter, r *http.Request) error {
 	if p.Rows, p.Total, err = h.Catalog.Catalog(r.Context(), p.Filter); err != nil {
 		return err
 	}
+	byID := map[int64]org.Org{}
+	for _, o := range sc.Orgs {
+		byID[o.ID] = o
+	}
 	for i := range p.Rows {
+		o := byID[p.Rows[i].OrgID]
+		p.Rows[i].OrgName = o.Label()
 		p.Rows[i].URL = p.ItemURL(p.Rows[i].ItemID)
+		if o.ID != sc.Org.ID {
+			p.Rows[i].URL = "/" + o.Site.PathPrefix + "/item/" + strconv.FormatInt(p.Rows[i].ItemID, 10)
+		}
 	}
 	p.Pages = (p.Total + perPage - 1) / perPage
 	p.Query = filterQuery(p.Filter)
+	if p.All {
+		p.Query += "&scope=all"
+	}
 	return h.tmpl.Render(w, http.StatusOK, "catalog", p)
 }
 

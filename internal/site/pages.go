@@ -1,10 +1,13 @@
 package site
 
 import (
+	"context"
 	"encoding/base64"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
+	"time"
 
 	"gongkai/internal/apperr"
 	"gongkai/internal/org"
@@ -151,6 +154,16 @@ type homePage struct {
 	Sections []section
 	Disclose *section // 政务公开 entry points
 	Topics   []org.Column
+	Group    []groupEntry // latest items of the orgs below, for a portal
+}
+
+// groupEntry is an item of an org below this one, shown on a portal's
+// home page with its source.
+type groupEntry struct {
+	Title   string
+	URL     string
+	OrgName string
+	Date    time.Time
 }
 
 // discloseSlugs are the slugs the home page treats as the disclosure entry
@@ -176,8 +189,38 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) error {
 			p.Sections = append(p.Sections, s)
 		}
 	}
+	group, err := h.groupLatest(r.Context(), sc, 10)
+	if err != nil {
+		return err
+	}
+	p.Group = group
 	p.Title = p.SiteName()
 	return h.tmpl.Render(w, http.StatusOK, "home", p)
+}
+
+// groupLatest lists the newest items published by the orgs below sc's
+// org (a city portal shows its bureaus' and units' news), each with its
+// source org and its address on that org's site.
+func (h *handler) groupLatest(ctx context.Context, sc *siteCtx, n int) ([]groupEntry, error) {
+	below := org.Subtree(sc.Orgs, []int64{sc.Org.ID})[1:]
+	if len(below) == 0 || h.Items.Items == nil {
+		return nil, nil
+	}
+	rows, _, err := h.Items.Items.Items(ctx, publish.Filter{Public: true, OrgIDs: below, Limit: n})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]org.Org{}
+	for _, o := range sc.Orgs {
+		byID[o.ID] = o
+	}
+	var out []groupEntry
+	for _, l := range rows {
+		o := byID[l.Item.OrgID]
+		out = append(out, groupEntry{Title: l.Version.Title, OrgName: o.Label(), Date: l.Item.FirstPublishedAt,
+			URL: "/" + o.Site.PathPrefix + "/item/" + strconv.FormatInt(l.Item.ID, 10)})
+	}
+	return out, nil
 }
 
 type columnPage struct {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gongkai/internal/catalog"
@@ -30,6 +31,17 @@ func (db *DB) Catalog(ctx context.Context, f catalog.Filter) ([]catalog.Row, int
 	err := db.View(ctx, func(tx *Tx) error {
 		where := []string{}
 		args := []any{f.OrgID}
+		from := catalogFrom
+		if f.OrgIDs != nil {
+			if len(f.OrgIDs) == 0 {
+				return nil
+			}
+			from = strings.Replace(catalogFrom, `i.org_id = ?`, `i.org_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(f.OrgIDs)), ", ")+`)`, 1)
+			args = args[:0]
+			for _, id := range f.OrgIDs {
+				args = append(args, id)
+			}
+		}
 		for col, v := range map[string]string{"v.topic": f.Topic, "v.genre": f.Genre, "v.issuer": f.Issuer, "i.validity": f.Validity} {
 			if v != "" {
 				where = append(where, col+` = ?`)
@@ -40,8 +52,8 @@ func (db *DB) Catalog(ctx context.Context, f catalog.Filter) ([]catalog.Row, int
 			where = append(where, `i.first_published_at >= ? AND i.first_published_at < ?`)
 			args = append(args, tx.t(time.Date(f.Year, 1, 1, 0, 0, 0, 0, china)), tx.t(time.Date(f.Year+1, 1, 1, 0, 0, 0, 0, china)))
 		}
-		q := `SELECT i.id, COALESCE(i.index_no, ''), v.title, v.summary, v.issuer, v.topic, v.genre, v.doc_no, v.written_date,
-				i.first_published_at, i.validity, COUNT(*) OVER ()` + catalogFrom
+		q := `SELECT i.id, i.org_id, COALESCE(i.index_no, ''), v.title, v.summary, v.issuer, v.topic, v.genre, v.doc_no, v.written_date,
+				i.first_published_at, i.validity, COUNT(*) OVER ()` + from
 		for _, w := range where {
 			q += ` AND ` + w
 		}
@@ -54,7 +66,7 @@ func (db *DB) Catalog(ctx context.Context, f catalog.Filter) ([]catalog.Row, int
 		defer rows.Close()
 		for rows.Next() {
 			var r catalog.Row
-			if err := rows.Scan(&r.ItemID, &r.IndexNo, &r.Title, &r.Summary, &r.Issuer, &r.Topic, &r.Genre, &r.DocNo, &r.WrittenDate,
+			if err := rows.Scan(&r.ItemID, &r.OrgID, &r.IndexNo, &r.Title, &r.Summary, &r.Issuer, &r.Topic, &r.Genre, &r.DocNo, &r.WrittenDate,
 				timeCol{&r.PublishedAt}, &r.Validity, &total); err != nil {
 				return fmt.Errorf("scan catalog row: %w", err)
 			}
