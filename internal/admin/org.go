@@ -135,6 +135,7 @@ func (h *handler) orgList(w http.ResponseWriter, r *http.Request) error {
 
 type orgFormPage struct {
 	basePage
+	Themes  []org.Theme
 	Org     org.Org
 	Parents []orgRow
 	Errors  map[string]string
@@ -149,7 +150,7 @@ func parseOrgForm(r *http.Request) org.Org {
 		Site: org.Site{
 			Name: r.PostFormValue("site_name"), SiteCode: r.PostFormValue("site_code"), ICP: r.PostFormValue("icp"), PSB: r.PostFormValue("psb"),
 			Address: r.PostFormValue("address"), Phone: r.PostFormValue("phone"), Host: r.PostFormValue("host"),
-			PathPrefix: r.PostFormValue("path_prefix"), IsDefault: r.PostFormValue("is_default") == "1",
+			PathPrefix: r.PostFormValue("path_prefix"), IsDefault: r.PostFormValue("is_default") == "1", Theme: r.PostFormValue("theme"),
 		},
 	}
 }
@@ -174,7 +175,7 @@ func (h *handler) orgFormPage(w http.ResponseWriter, r *http.Request, o org.Org,
 	if !isNew {
 		title = "编辑机构：" + o.Name
 	}
-	return orgFormPage{basePage: h.base(w, r, title), Org: o, Parents: orgRows(parents), Errors: errs, New: isNew}, nil
+	return orgFormPage{basePage: h.base(w, r, title), Themes: org.Themes(), Org: o, Parents: orgRows(parents), Errors: errs, New: isNew}, nil
 }
 
 func (h *handler) orgNew(w http.ResponseWriter, r *http.Request) error {

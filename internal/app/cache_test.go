@@ -54,7 +54,7 @@ func TestPageCacheETagGzipAndInvalidation(t *testing.T) {
 		}
 		// The elderly mode and the script have pages of their own.
 		b.get("/elder?on=1&back=/")
-		mustContain(t, "elder page", b.get("/col/jgzn/").body, `class="elder"`)
+		mustContain(t, "elder page", b.get("/col/jgzn/").body, `class="elder theme-red"`)
 		mustContain(t, "Traditional page", b.get("/zh-hant/col/jgzn/").body, "機構職能（新）")
 	})
 }

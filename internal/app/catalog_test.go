@@ -92,3 +92,26 @@ func TestPortalShowsTheGroup(t *testing.T) {
 		mustNotContain(t, "portal's own catalog", b.get("/szf/catalog").body, "随民发〔2026〕2号")
 	})
 }
+
+func TestOrgThemeIsInheritedByUnits(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		b := e.browser()
+		mustContain(t, "bureau", b.get("/mzj/").body, `theme-red`)
+		adm := e.browser()
+		adm.loginFull("mzj.admin")
+		bureau := e.org("42130021")
+		form := url.Values{"parent_id": {itoa(bureau.ParentID)}, "code": {bureau.Code}, "name": {bureau.Name}, "short_name": {bureau.ShortName},
+			"path_prefix": {bureau.Site.PathPrefix}, "site_name": {bureau.Site.Name}, "is_default": {"1"}, "theme": {"blue"},
+			"site_code": {bureau.Site.SiteCode}, "icp": {bureau.Site.ICP}, "psb": {bureau.Site.PSB}, "address": {bureau.Site.Address}, "phone": {bureau.Site.Phone}}
+		if r := adm.post("/admin/orgs/"+itoa(bureau.ID), form); r.status != http.StatusSeeOther {
+			t.Fatalf("save theme = %d", r.status)
+		}
+		mustContain(t, "bureau after the change", b.get("/mzj/").body, `theme-blue`)
+		mustContain(t, "unit follows its bureau", b.get("/flj/").body, `theme-blue`)
+		mustContain(t, "city keeps its own", b.get("/szf/").body, `theme-red`)
+		form.Set("theme", "purple; } body { display:none")
+		if r := adm.post("/admin/orgs/"+itoa(bureau.ID), form); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "请从列表中选择配色") {
+			t.Errorf("unknown theme = %d", r.status)
+		}
+	})
+}

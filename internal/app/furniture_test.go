@@ -97,19 +97,19 @@ func TestElderlyModePersistsAndOldBrowserNotice(t *testing.T) {
 		b := e.browser()
 		page := b.get("/col/jgzn/").body
 		mustContain(t, "page", page, `class="old-browser"`, "您的浏览器版本太低", "长者模式")
-		mustNotContain(t, "page", page, `class="elder"`)
+		mustNotContain(t, "page", page, `class="elder`)
 		r := b.get("/elder?on=1&back=" + url.QueryEscape("/col/jgzn/"))
 		if r.status != http.StatusSeeOther || r.location != "/col/jgzn/" {
 			t.Fatalf("switch on = %d %q", r.status, r.location)
 		}
 		for _, p := range []string{"/col/jgzn/", "/", "/zh-hant/"} {
-			mustContain(t, p, b.get(p).body, `<body class="elder">`)
+			mustContain(t, p, b.get(p).body, `<body class="elder theme-red">`)
 		}
 		mustContain(t, "page", b.get("/").body, "标准模式")
 		if r := b.get("/elder?on=1&back=" + url.QueryEscape("https://evil.example/")); r.location != "/" {
 			t.Errorf("elder switch redirects outside: %q", r.location)
 		}
 		b.get("/elder?on=0&back=/")
-		mustNotContain(t, "page", b.get("/").body, `class="elder"`)
+		mustNotContain(t, "page", b.get("/").body, `class="elder`)
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -41,6 +42,41 @@ type Site struct {
 	Host       string // host name serving this site at its root, e.g. mzj.suizhou.gov.cn; optional
 	PathPrefix string // path prefix under the shared host, e.g. "mzj" for /mzj/; required, unique
 	IsDefault  bool   // serves "/" on a host that matches no org's Host
+	// Theme is the site's colour scheme, one of Themes; "" follows the
+	// parent org's, so a bureau's units look like the bureau.
+	Theme string
+}
+
+// Theme is a colour scheme of the public site; the public stylesheet
+// defines each one (a body class), so no colour comes from input.
+type Theme struct {
+	Name  string // stored value and CSS class suffix
+	Label string
+}
+
+// Themes lists the colour schemes, the default (government red) first.
+func Themes() []Theme {
+	return []Theme{{"red", "政务红（默认）"}, {"blue", "深蓝"}, {"green", "墨绿"}, {"grey", "庄重灰"}}
+}
+
+// EffectiveTheme is the theme an org's site shows: its own, or the
+// nearest ancestor's, or the default.
+func EffectiveTheme(orgs []Org, id int64) string {
+	byID := make(map[int64]Org, len(orgs))
+	for _, o := range orgs {
+		byID[o.ID] = o
+	}
+	for n := 0; id != 0 && n <= len(orgs); n++ {
+		o, ok := byID[id]
+		if !ok {
+			break
+		}
+		if o.Site.Theme != "" {
+			return o.Site.Theme
+		}
+		id = o.ParentID
+	}
+	return "red"
 }
 
 // Label is the name to show where space is short.
@@ -114,6 +150,9 @@ func (o *Org) Validate() error {
 		if utf8.RuneCountInString(v) > 64 {
 			inv.Add(field, "内容过长，不能超过64个字")
 		}
+	}
+	if o.Site.Theme != "" && !slices.ContainsFunc(Themes(), func(t Theme) bool { return t.Name == o.Site.Theme }) {
+		inv.Add("theme", "请从列表中选择配色")
 	}
 	if utf8.RuneCountInString(o.Site.Address) > 200 {
 		inv.Add("address", "地址不能超过200个字")

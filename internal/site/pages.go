@@ -32,6 +32,7 @@ type page struct {
 	Hant    bool   // rendered for conversion to Traditional Chinese
 	Here    string // this page's path, without the /zh-hant prefix
 	Elder   bool   // elderly-friendly mode is on
+	Theme   string // colour scheme, own or inherited (org.EffectiveTheme)
 	Feeds   []feedLink
 	// Canonical is the original's address for an item shown here by a
 	// push from another org's site.
@@ -119,6 +120,9 @@ func newPage(r *http.Request, sc *siteCtx, title string) page {
 		return p
 	}
 	p.Org, p.Base, p.Hant, p.Here = sc.Org, sc.Base, sc.Hant, sc.Path
+	if sc.Org != nil {
+		p.Theme = org.EffectiveTheme(sc.Orgs, sc.Org.ID)
+	}
 	p.orgs = sc.Orgs
 	if sc.Org != nil {
 		p.Feeds = []feedLink{{Title: siteName(sc.Org), URL: sc.Base + "/feed.xml"}}

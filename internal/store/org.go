@@ -9,12 +9,12 @@ import (
 	"gongkai/internal/org"
 )
 
-const orgCols = `id, parent_id, code, name, short_name, sort, site_name, site_code, icp, psb, address, phone, host, path_prefix, is_default, created_at, updated_at`
+const orgCols = `id, parent_id, code, name, short_name, sort, site_name, site_code, icp, psb, address, phone, host, path_prefix, is_default, theme, created_at, updated_at`
 
 func scanOrg(sc interface{ Scan(...any) error }, o *org.Org) error {
 	return sc.Scan(&o.ID, idCol{&o.ParentID}, &o.Code, &o.Name, &o.ShortName, &o.Sort,
 		&o.Site.Name, &o.Site.SiteCode, &o.Site.ICP, &o.Site.PSB, &o.Site.Address, &o.Site.Phone,
-		strCol{&o.Site.Host}, &o.Site.PathPrefix, &o.Site.IsDefault, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt})
+		strCol{&o.Site.Host}, &o.Site.PathPrefix, &o.Site.IsDefault, &o.Site.Theme, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt})
 }
 
 // Org returns the org with id, or an error wrapping apperr.ErrNotFound.
@@ -71,10 +71,10 @@ func (tx *Tx) CreateOrg(ctx context.Context, o *org.Org) error {
 		}
 	}
 	id, err := tx.insert(ctx, `
-		INSERT INTO orgs (parent_id, code, name, short_name, sort, site_name, site_code, icp, psb, address, phone, host, path_prefix, is_default, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		INSERT INTO orgs (parent_id, code, name, short_name, sort, site_name, site_code, icp, psb, address, phone, host, path_prefix, is_default, theme, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		nullID(o.ParentID), o.Code, o.Name, o.ShortName, o.Sort, o.Site.Name, o.Site.SiteCode, o.Site.ICP, o.Site.PSB,
-		o.Site.Address, o.Site.Phone, nullStr(o.Site.Host), o.Site.PathPrefix, o.Site.IsDefault, tx.t(o.CreatedAt), tx.t(o.UpdatedAt))
+		o.Site.Address, o.Site.Phone, nullStr(o.Site.Host), o.Site.PathPrefix, o.Site.IsDefault, o.Site.Theme, tx.t(o.CreatedAt), tx.t(o.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("insert org %s: %w", o.Code, err)
 	}
@@ -92,10 +92,10 @@ func (tx *Tx) UpdateOrg(ctx context.Context, o *org.Org) error {
 	}
 	res, err := tx.exec(ctx, `
 		UPDATE orgs SET parent_id = ?, code = ?, name = ?, short_name = ?, sort = ?, site_name = ?, site_code = ?,
-			icp = ?, psb = ?, address = ?, phone = ?, host = ?, path_prefix = ?, is_default = ?, updated_at = ?
+			icp = ?, psb = ?, address = ?, phone = ?, host = ?, path_prefix = ?, is_default = ?, theme = ?, updated_at = ?
 		WHERE id = ?`,
 		nullID(o.ParentID), o.Code, o.Name, o.ShortName, o.Sort, o.Site.Name, o.Site.SiteCode, o.Site.ICP, o.Site.PSB,
-		o.Site.Address, o.Site.Phone, nullStr(o.Site.Host), o.Site.PathPrefix, o.Site.IsDefault, tx.t(o.UpdatedAt), o.ID)
+		o.Site.Address, o.Site.Phone, nullStr(o.Site.Host), o.Site.PathPrefix, o.Site.IsDefault, o.Site.Theme, tx.t(o.UpdatedAt), o.ID)
 	if err != nil {
 		return fmt.Errorf("update org %d: %w", o.ID, err)
 	}
