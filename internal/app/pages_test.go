@@ -49,6 +49,17 @@ func TestEveryTemplateRenders(t *testing.T) {
 		adminPages["item/history"] = visit{"GET", "/admin/items/" + itoa(itemID) + "/history", nil, 200}
 		adminPages["token/list"] = visit{"GET", "/admin/tokens", nil, 200}
 		adminPages["topic/list"] = visit{"GET", "/admin/topics", nil, 200}
+		// Site inspection, findings register, map self-check (issue 10).
+		adminPages["inspect/list"] = visit{"GET", "/admin/inspect", nil, 200}
+		if r := adm.post("/admin/inspect", url.Values{"org_id": {itoa(bureau.ID)}}); r.status == 303 {
+			adminPages["inspect/show"] = visit{"GET", r.location, nil, 200}
+		}
+		adminPages["security/list"] = visit{"GET", "/admin/findings", nil, 200}
+		adminPages["security/maps"] = visit{"GET", "/admin/maps", nil, 200}
+		if r := adm.post("/admin/findings", url.Values{"org_id": {itoa(bureau.ID)}, "source": {"scan"}, "severity": {"low"}, "title": {"样例隐患"},
+			"found_on": {"2026-03-01"}, "deadline": {"2026-03-31"}, "owner_id": {itoa(li.ID)}}); r.status == 303 {
+			adminPages["security/show"] = visit{"GET", r.location, nil, 200}
+		}
 		anon := e.browser()
 		anonPages := map[string]visit{
 			"auth/login": {"GET", "/admin/login", nil, 200},
