@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -40,6 +41,54 @@ func (h *handler) inspectRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/inspect", h.page(stageFull, h.inspectStart))
 	mux.Handle("GET /admin/inspect/runs/{id}", h.page(stageFull, h.inspectShow))
 	mux.Handle("GET /admin/inspect/runs/{id}/export", h.page(stageFull, h.inspectExport))
+	mux.Handle("POST /admin/inspect/runs/{id}/findings", h.page(stageFull, h.inspectFindings))
+}
+
+// inspectFindings registers a finished run's problems in the security
+// findings register, each problem once per org and place across runs:
+// single-veto problems as high, broken links and server errors as medium,
+// the rest as low.
+func (h *handler) inspectFindings(w http.ResponseWriter, r *http.Request) error {
+	run, problems, _, err := h.inspectRun(r)
+	if err != nil {
+		return err
+	}
+	if h.Security.Service == nil || run.State != inspect.RunDone {
+		return fmt.Errorf("inspection run %d is not finished: %w", run.ID, apperr.ErrConflict)
+	}
+	act := actor(r)
+	today := h.today()
+	due := h.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, 14).Format("2006-01-02")
+	added := 0
+	for _, p := range problems {
+		sev := inspect.SeverityLow
+		switch {
+		case p.Veto:
+			sev = inspect.SeverityHigh
+		case p.Kind == inspect.KindBrokenLink || p.Kind == inspect.KindServerError:
+			sev = inspect.SeverityMedium
+		}
+		f := inspect.Finding{OrgID: run.OrgID, Source: inspect.SourceInspection, SourceRef: "inspect:" + string(p.Kind) + ":" + p.Where,
+			Severity: sev, Title: p.Kind.Label() + "：" + p.Where, Description: p.Detail, Location: p.Where, FoundOn: today, Deadline: due,
+			OwnerID: act.UserID, OwnerName: act.Name}
+		// Addresses can be long: keep within the register's limits.
+		if len([]rune(f.Title)) > 200 {
+			f.Title = string([]rune(f.Title)[:200])
+		}
+		if len([]rune(f.Location)) > 500 {
+			f.Location = string([]rune(f.Location)[:500])
+		}
+		err := h.Security.Service.Create(r.Context(), act, &f)
+		if errors.Is(err, apperr.ErrConflict) {
+			continue // registered from an earlier run
+		}
+		if err != nil {
+			return err
+		}
+		added++
+	}
+	redirect(w, r, "/admin/findings", fmt.Sprintf("已将检查发现的 %d 个问题登记为安全隐患", added))
+	return nil
 }
 
 type inspectListPage struct {

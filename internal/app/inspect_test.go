@@ -180,6 +180,12 @@ func TestInspectionRunsFromTheAdmin(t *testing.T) {
 			t.Errorf("export: status %d, disposition %q", x.status, x.header.Get("Content-Disposition"))
 		}
 		mustContain(t, "history", bureauAdmin.get("/admin/inspect").body, "随州市民政局", "已完成")
+		// The run's problems go to the findings register, once.
+		expect(t, "register problems", bureauAdmin.post(run+"/findings", url.Values{}), http.StatusSeeOther)
+		expect(t, "register again", bureauAdmin.post(run+"/findings", url.Values{}), http.StatusSeeOther)
+		if n := strings.Count(bureauAdmin.get("/admin/findings").body, "空白栏目：/mzj/col/jgdj"); n != 1 {
+			t.Errorf("the empty column is in the register %d times, want once", n)
+		}
 
 		// The city's run is not the bureau admin's to see.
 		r = cityAdmin.post("/admin/inspect", url.Values{"org_id": {itoa(city.ID)}})
