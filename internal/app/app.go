@@ -60,6 +60,8 @@ type App struct {
 	privateDir string
 	// Interact handles public interaction (issue 7; app/interact.go).
 	Interact *interact.Service
+	// crawlHandler serves the site inspection's reads (issue 10).
+	crawlHandler http.Handler
 	// Syndicate pushes items to upper orgs' sites (issue 9; app/syndicate.go).
 	Syndicate *syndicate.Service
 	// Disclosures keeps units' required disclosures; a daily job records
@@ -210,6 +212,9 @@ func (a *App) buildHandler(now func() time.Time) error {
 		limitBody(2<<20),
 		web.CrossOrigin(errorPage),
 	)
+	// The site inspection reads pages in-process; its thousands of reads
+	// stay out of the request log and the metrics (app/inspect.go).
+	a.crawlHandler = web.Chain(mux, web.Recover(a.Log, errorPage), web.SecurityHeaders(a.Config.SecureCookies()))
 	return nil
 }
 

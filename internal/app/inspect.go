@@ -161,7 +161,7 @@ func (a *App) crawl(ctx context.Context, host, base string, opts InspectOptions)
 	for len(queue) > 0 && ctx.Err() == nil {
 		p := queue[0]
 		queue = queue[1:]
-		status, ctype, body := fetchLocal(a.Handler, host, p)
+		status, ctype, body := fetchLocal(a.crawlHandler, host, p)
 		pg := inspect.Page{URL: p, Status: status, From: from[p]}
 		follow := (p == start || strings.HasPrefix(p, base+"/")) && strings.HasPrefix(ctype, "text/html") && status == http.StatusOK
 		if follow {
