@@ -281,3 +281,31 @@ func writeSelfSigned(t *testing.T, dir string) (certFile, keyFile string) {
 	}
 	return certFile, keyFile
 }
+
+// TestUploadsAreNeverServedAsPages checks that a page uploaded as an
+// attachment is refused by its content, and that files are served with a
+// Content-Disposition and a sandboxing policy.
+func TestUploadsAreNeverServedAsPages(t *testing.T) {
+	e := newEnv(t, config.Config{DataDir: filepath.Join(t.TempDir(), "data")})
+	officer := e.browser()
+	officer.loginFull("xinxiyuan")
+	r := officer.post("/admin/items", e.itemForm("附件测试", "<p>正文</p>"))
+	expect(t, "create", r, http.StatusSeeOther)
+	item := r.location
+	page := []byte("<!DOCTYPE html><html><body><script>alert(1)</script></body></html>")
+	expect(t, "upload a page", officer.upload(item+"/attachments", "file", "通知.pdf", page), http.StatusUnprocessableEntity)
+	expect(t, "upload a page by its name", officer.upload(item+"/attachments", "file", "page.html", page), http.StatusUnprocessableEntity)
+	pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n")
+	expect(t, "upload a PDF", officer.upload(item+"/attachments", "file", "名单.pdf", pdf), http.StatusSeeOther)
+	show := officer.get(item)
+	m := regexp.MustCompile(`href="(` + regexp.QuoteMeta(item) + `/attachments/\d+)"`).FindStringSubmatch(show.body)
+	if m == nil {
+		t.Fatalf("item page links no attachment")
+	}
+	f := officer.get(m[1])
+	if f.status != http.StatusOK || !strings.Contains(f.header.Get("Content-Disposition"), "filename") ||
+		!strings.Contains(f.header.Get("Content-Security-Policy"), "sandbox") || f.header.Get("Content-Type") != "application/pdf" {
+		t.Errorf("attachment: status %d, type %q, disposition %q, policy %q", f.status, f.header.Get("Content-Type"),
+			f.header.Get("Content-Disposition"), f.header.Get("Content-Security-Policy"))
+	}
+}
