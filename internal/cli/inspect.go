@@ -39,7 +39,13 @@ func runInspect(ctx context.Context, e *env, args []string) int {
 		return c
 	}
 	defer a.Close()
-	crawl, r, err := a.Inspect(ctx, *code, app.InspectOptions{External: *external})
+	// Progress goes to stderr, so stdout stays the report alone.
+	progress := func(done, known int) {
+		if done%25 == 0 {
+			fmt.Fprintf(e.stderr, "inspect: %d of %d pages\n", done, known)
+		}
+	}
+	crawl, r, err := a.Inspect(ctx, *code, app.InspectOptions{External: *external, Progress: progress})
 	if errors.Is(err, apperr.ErrNotFound) {
 		return e.errorf(exitUsage, "inspect: no org with code %q", *code)
 	}
