@@ -65,6 +65,12 @@ func TestSubmissions(t *testing.T) {
 			t.Errorf("export rows = %v", rows)
 		}
 
+		// The annual report's draft counts them.
+		facts, err := e.app.DB.ReportFacts(t.Context(), e.org("42130021").ID, 2026)
+		if err != nil || facts.Submitted != 3 || facts.SubmitAdopted != 1 {
+			t.Errorf("report facts: submitted %d, adopted %d, %v; want 3 and 1", facts.Submitted, facts.SubmitAdopted, err)
+		}
+
 		// A unit's officer does not see the bureau's records or edit them.
 		u := e.browser()
 		u.loginFull("fly.xinxiyuan")

@@ -50,6 +50,10 @@ type Facts struct {
 	PushAccepted int64
 	HasPortal    bool
 	Topics       int64 // special topics (专题专栏) opened in the year
+	// Submitted is the number of items or texts submitted to upper bodies
+	// (信息报送), SubmitAdopted how many of them were adopted (采用).
+	Submitted     int64
+	SubmitAdopted int64
 
 	Received       int64 // applications received in the year
 	Answered       int64 // applications answered in the year
@@ -81,6 +85,9 @@ func DraftOverview(f Facts) string {
 	b.WriteString("。")
 	if f.HasPortal {
 		fmt.Fprintf(&b, "向上级政府网站报送信息%d条，被采用%d条。", f.Pushed, f.PushAccepted)
+	}
+	if f.Submitted > 0 {
+		fmt.Fprintf(&b, "向上级机关报送政务信息%d条，被采用%d条。", f.Submitted, f.SubmitAdopted)
 	}
 	if f.Topics > 0 {
 		fmt.Fprintf(&b, "新开设专题专栏%d个。", f.Topics)

@@ -202,6 +202,12 @@ func (db *DB) ReportFacts(ctx context.Context, orgID int64, year int) (report.Fa
 			Scan(&f.Pushed, &f.PushAccepted); err != nil {
 			return fmt.Errorf("count pushes: %w", err)
 		}
+		// Submissions to upper bodies (信息报送, issue 9).
+		if err := tx.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN adopted THEN 1 ELSE 0 END), 0)
+			FROM submissions WHERE org_id = ? AND submitted_on >= ? AND submitted_on <= ?`, orgID, first, last).
+			Scan(&f.Submitted, &f.SubmitAdopted); err != nil {
+			return fmt.Errorf("count submissions: %w", err)
+		}
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM site_columns WHERE org_id = ? AND kind = 'topic' AND created_at >= ? AND created_at < ?`,
 			orgID, tx.t(start), tx.t(end)).Scan(&f.Topics); err != nil {
 			return fmt.Errorf("count topics: %w", err)
