@@ -55,6 +55,11 @@ func TestSecurityFindingFromRegistrationToClosure(t *testing.T) {
 		r = bureauAdmin.get(finding)
 		mustContain(t, "closed finding", r.body, "已销号", "复核通过")
 		mustNotContain(t, "closed finding", r.body, "已超期")
+		// The annual report's draft counts the year's findings.
+		facts, err := e.app.DB.ReportFacts(t.Context(), bureau.ID, 2026)
+		if err != nil || facts.SecurityFound != 1 || facts.SecurityClosed != 1 {
+			t.Errorf("report facts: found %d, closed %d, %v; want 1 and 1", facts.SecurityFound, facts.SecurityClosed, err)
+		}
 
 		// The city's finding is not the bureau admin's.
 		form.Set("org_id", itoa(city.ID))

@@ -54,6 +54,11 @@ type Facts struct {
 	// (信息报送), SubmitAdopted how many of them were adopted (采用).
 	Submitted     int64
 	SubmitAdopted int64
+	// SecurityFound counts the site's security findings found in the year
+	// (assessments, self-checks, inspections), SecurityClosed how many of
+	// them were remediated and closed (销号).
+	SecurityFound  int64
+	SecurityClosed int64
 
 	Received       int64 // applications received in the year
 	Answered       int64 // applications answered in the year
@@ -104,7 +109,11 @@ func DraftOverview(f Facts) string {
 		fmt.Fprintf(&b, "（三）回应关切。全年收到网上留言%d件，答复%d件。\n\n", f.MessagesReceived, f.MessagesAnswered)
 	}
 
-	b.WriteString("（四）政府信息管理和平台建设。［请补充政府信息管理、政府信息公开平台建设情况。］\n\n")
+	b.WriteString("（四）政府信息管理和平台建设。")
+	if f.SecurityFound > 0 {
+		fmt.Fprintf(&b, "全年网站安全评估、自查和检查发现安全隐患%d个，已整改销号%d个。", f.SecurityFound, f.SecurityClosed)
+	}
+	b.WriteString("［请补充政府信息管理、政府信息公开平台建设情况。］\n\n")
 
 	b.WriteString("（五）监督保障。")
 	if len(f.Team) > 0 {

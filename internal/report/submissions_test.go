@@ -16,3 +16,10 @@ func TestDraftOverviewCountsSubmissionsToUpperBodies(t *testing.T) {
 		t.Error("draft speaks of submissions when there were none")
 	}
 }
+
+func TestDraftOverviewCountsSecurityFindings(t *testing.T) {
+	got := report.DraftOverview(report.Facts{OrgName: "随州市民政局", Year: 2017, SecurityFound: 2, SecurityClosed: 2})
+	if !strings.Contains(got, "发现安全隐患2个，已整改销号2个。") {
+		t.Errorf("draft lacks the security findings: %s", got)
+	}
+}

@@ -202,6 +202,12 @@ func (db *DB) ReportFacts(ctx context.Context, orgID int64, year int) (report.Fa
 			Scan(&f.Pushed, &f.PushAccepted); err != nil {
 			return fmt.Errorf("count pushes: %w", err)
 		}
+		// Security findings of the year (issue 10's register).
+		if err := tx.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = 'closed' THEN 1 ELSE 0 END), 0)
+			FROM security_findings WHERE org_id = ? AND found_on >= ? AND found_on <= ?`, orgID, first, last).
+			Scan(&f.SecurityFound, &f.SecurityClosed); err != nil {
+			return fmt.Errorf("count security findings: %w", err)
+		}
 		// Submissions to upper bodies (信息报送, issue 9).
 		if err := tx.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN adopted THEN 1 ELSE 0 END), 0)
 			FROM submissions WHERE org_id = ? AND submitted_on >= ? AND submitted_on <= ?`, orgID, first, last).
