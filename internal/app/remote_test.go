@@ -24,7 +24,7 @@ import (
 func TestSignedPushBetweenInstallations(t *testing.T) {
 	eachBackend(t, func(t *testing.T, recv *env) {
 		ctx := t.Context()
-		send := newEnv(t, config.Config{DataDir: filepath.Join(t.TempDir(), "sender"), BaseURL: "https://gk.suizhou.example"})
+		send := newEnv(t, config.Config{DataDir: filepath.Join(t.TempDir(), "sender"), BaseURL: "https://gk.suizhou.example", PushReceivers: []string{recv.srv.URL}})
 		_, itemID := send.sampleItems()
 		city := recv.org("42130000")
 		push := func() error {
@@ -32,6 +32,11 @@ func TestSignedPushBetweenInstallations(t *testing.T) {
 		}
 		if err := push(); err == nil || !strings.Contains(err.Error(), "403") {
 			t.Fatalf("push before registration = %v, want 403", err)
+		}
+		// An address the operator did not list is refused before any
+		// request leaves (no requests into the server's own network).
+		if err := send.app.PushRemote(ctx, send.actor("bangongshi"), itemID, "http://127.0.0.1:1", "42130000", "zwdt"); err == nil || !strings.Contains(err.Error(), "remote_url") {
+			t.Errorf("push to an unlisted address = %v, want refused", err)
 		}
 
 		// The receiver's administrator registers the sender's key.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -107,6 +108,12 @@ func (a *App) PushRemote(ctx context.Context, actor account.Actor, itemID int64,
 	}
 	if it.Live == 0 {
 		return apperr.Invalidf("item", "只能推送已发布的信息")
+	}
+	// Only to installations the operator listed: otherwise a publisher
+	// could make the server send requests to any address, inside the
+	// network included.
+	if !slices.Contains(a.Config.PushReceivers, strings.TrimRight(receiverURL, "/")) {
+		return apperr.Invalidf("remote_url", "该地址不在允许推送的平台名单中；请系统运维人员在启动参数 --push-receivers 中登记对方平台地址")
 	}
 	v, err := a.DB.ItemVersion(ctx, itemID, it.Live)
 	if err != nil {

@@ -36,6 +36,10 @@ type Config struct {
 	// SecurityContact is the Contact of /.well-known/security.txt (RFC
 	// 9116): a mailto: or https: URI; "" serves no security.txt.
 	SecurityContact string
+	// PushReceivers are the base URLs of other Gongkai installations this
+	// one may push items to (issue 9); a publisher cannot make the server
+	// send requests anywhere else. Empty allows none.
+	PushReceivers []string
 	// BackupDir receives the daily backup; "" takes no scheduled backups.
 	BackupDir string
 	// BackupKeep is how many daily backups are kept in BackupDir.
@@ -61,6 +65,7 @@ func Vars() []Var {
 		{"apply-counting", "GONGKAI_APPLY_COUNTING", "next_day", "when working-day periods of applications start: next_day (the day of receipt is not counted, the default) or same_day", false},
 		{"tls-cert", "GONGKAI_TLS_CERT", "", "TLS certificate file (PEM, with the chain); with --tls-key, serve HTTPS directly", false},
 		{"tls-key", "GONGKAI_TLS_KEY", "", "TLS private key file (PEM) for --tls-cert", false},
+		{"push-receivers", "GONGKAI_PUSH_RECEIVERS", "", "comma-separated base URLs of other installations this one may push items to, e.g. https://www.suizhou.gov.cn; empty allows none", false},
 		{"security-contact", "GONGKAI_SECURITY_CONTACT", "", "contact for /.well-known/security.txt (RFC 9116), e.g. mailto:security@example.gov.cn; empty serves none", false},
 		{"backup-dir", "GONGKAI_BACKUP_DIR", "", "directory for the daily backup (database and files, .tar.gz); empty takes no scheduled backups", false},
 		{"backup-keep", "GONGKAI_BACKUP_KEEP", "7", "how many daily backups to keep in --backup-dir", false},
@@ -114,6 +119,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string, only ...string) func
 			TLSKey:       get("tls-key"),
 			// Contact is a URI: keep it as given.
 			SecurityContact: get("security-contact"),
+			PushReceivers:   splitList(get("push-receivers")),
 			BackupDir:       get("backup-dir"),
 		}
 		var errs []error
@@ -149,6 +155,12 @@ func (c Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("--apply-counting %q: want next_day or same_day", c.ApplyCount))
 	}
+	for _, r := range c.PushReceivers {
+		u, err := url.Parse(r)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--push-receivers %q: want absolute http(s) URLs", r))
+		}
+	}
 	if c.SMTPURL != "" {
 		u, err := url.Parse(c.SMTPURL)
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" || u.Query().Get("to") == "" || u.Query().Get("from") == "" {
@@ -172,6 +184,18 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
 	}
 	return errors.Join(errs...)
+}
+
+// splitList splits a comma-separated setting, dropping blanks and
+// trailing slashes.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimRight(strings.TrimSpace(p), "/"); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // String describes the configuration with secrets masked, for logs.
