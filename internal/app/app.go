@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"path/filepath"
 	"time"
 
 	"gongkai/internal/account"
@@ -173,7 +174,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 	a.Pages = site.NewPageCache(64<<20, a.DB.CacheGen)
 	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite(),
 		Interact: a.interactSite(now), Search: a.DB, Catalog: a.DB, Cache: a.Pages, Syndication: a.DB,
-		Disclosures: a.DB})
+		Disclosures: a.DB, TemplateDir: a.templateDir()})
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}
@@ -300,6 +301,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// templateDir is where orgs' own public templates live: one directory
+// per path prefix under <data>/templates; none without a data directory.
+func (a *App) templateDir() string {
+	if a.Config.DataDir == "" {
+		return ""
+	}
+	return filepath.Join(a.Config.DataDir, "templates")
 }
 
 // WatchCache keeps the page cache's view of the database generation

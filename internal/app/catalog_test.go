@@ -3,8 +3,13 @@ package app_test
 import (
 	"encoding/csv"
 	"encoding/xml"
+	"gongkai/internal/account"
+	"gongkai/internal/app"
+	"gongkai/internal/config"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -114,4 +119,32 @@ func TestOrgThemeIsInheritedByUnits(t *testing.T) {
 			t.Errorf("unknown theme = %d", r.status)
 		}
 	})
+}
+
+func TestOrgTemplatesOfTheirOwn(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	// The bureau's own home page template; its units inherit it, the city
+	// keeps the built-in one. A partial of the built-in set still works.
+	if err := os.MkdirAll(filepath.Join(dir, "templates", "mzj"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	home := `{{define "content"}}<h1 class="bureau-own">民政局自定义首页</h1>{{range .Sections}}<p>{{.Column.Name}}</p>{{end}}{{end}}`
+	if err := os.WriteFile(filepath.Join(dir, "templates", "mzj", "home.html"), []byte(home), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, config.Config{DataDir: dir})
+	b := e.browser()
+	mustContain(t, "bureau home", b.get("/mzj/").body, `class="bureau-own"`, "通知公告", "网站标识码")
+	mustContain(t, "unit home", b.get("/flj/").body, `class="bureau-own"`)
+	mustNotContain(t, "city home", b.get("/szf/").body, `class="bureau-own"`)
+	mustNotContain(t, "bureau column page", b.get("/mzj/col/tzgg/").body, `class="bureau-own"`)
+}
+
+func TestBrokenOrgTemplateStopsTheStart(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	os.MkdirAll(filepath.Join(dir, "templates", "mzj"), 0o755)
+	os.WriteFile(filepath.Join(dir, "templates", "mzj", "home.html"), []byte(`{{define "content"}}{{.Nope`), 0o644)
+	if _, err := app.New(t.Context(), config.Config{DataDir: dir, Addr: "127.0.0.1:0"}, app.Options{HashParams: account.TestHashParams}); err == nil {
+		t.Fatal("app started with a broken template")
+	}
 }

@@ -33,6 +33,7 @@ type page struct {
 	Here    string // this page's path, without the /zh-hant prefix
 	Elder   bool   // elderly-friendly mode is on
 	Theme   string // colour scheme, own or inherited (org.EffectiveTheme)
+	tmplSet string // the org's own template set, if any (templateset.go)
 	Feeds   []feedLink
 	// Canonical is the original's address for an item shown here by a
 	// push from another org's site.
@@ -120,6 +121,7 @@ func newPage(r *http.Request, sc *siteCtx, title string) page {
 		return p
 	}
 	p.Org, p.Base, p.Hant, p.Here = sc.Org, sc.Base, sc.Hant, sc.Path
+	p.tmplSet = sc.TmplSet
 	if sc.Org != nil {
 		p.Theme = org.EffectiveTheme(sc.Orgs, sc.Org.ID)
 	}

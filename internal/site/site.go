@@ -55,6 +55,9 @@ type Config struct {
 	Catalog CatalogSource
 	// Cache keeps rendered pages (site/cache.go); nil renders every time.
 	Cache *PageCache
+	// TemplateDir holds orgs' own templates, one directory per path
+	// prefix (site/templateset.go); "" uses the built-in ones only.
+	TemplateDir string
 	// SearchLimit limits searches per client address; nil gives a default.
 	SearchLimit *web.RateLimiter
 	// Syndication shows items pushed from orgs below in the columns that
@@ -67,14 +70,18 @@ type Config struct {
 
 type handler struct {
 	Config
-	tmpl *web.Renderer
+	tmpl *templateSets
 	mux  *http.ServeMux // routes relative to an org's base path
 	hant *hantConverter
 }
 
 // New returns the public site handler, to be mounted at /.
 func New(cfg Config) (http.Handler, error) {
-	r, err := Templates(cfg.Assets)
+	sub, err := fs.Sub(templateFiles, "templates")
+	if err != nil {
+		return nil, err
+	}
+	r, err := loadTemplateSets(cfg.TemplateDir, sub, web.Funcs(cfg.Assets))
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +141,7 @@ type siteCtx struct {
 	Hant    bool   // the Traditional Chinese version was asked for
 	Path    string // the request path without the /zh-hant prefix
 	Elder   bool   // elderly-friendly mode
+	TmplSet string // the org's own template set, if any (templateset.go)
 }
 
 // resolve finds the org for a request: by host name first, then by the
@@ -224,6 +232,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, hant bool) {
 		return
 	}
 	sc := &siteCtx{Org: o, Base: base, Orgs: orgs, Columns: cols, Hant: hant, Path: r.URL.Path, Elder: elderMode(r)}
+	sc.TmplSet = templateSetFor(orgs, o.ID, h.tmpl.byPrefix)
 	r2 := r.Clone(context.WithValue(ctx, keySite, sc))
 	r2.URL.Path = strings.TrimPrefix(r.URL.Path, base)
 	if r2.URL.Path == "" {
