@@ -25,6 +25,7 @@ import (
 	"gongkai/internal/job"
 	"gongkai/internal/org"
 	"gongkai/internal/publish"
+	"gongkai/internal/report/export"
 	"gongkai/internal/screening/extract"
 	"gongkai/internal/site"
 	"gongkai/internal/store"
@@ -170,6 +171,9 @@ func (a *App) buildHandler(now func() time.Time) error {
 	if err != nil {
 		return err
 	}
+	// The report's print stylesheet lives with the report export, which
+	// embeds it in standalone documents; the staff pages link to it.
+	assets.Add("report.css", []byte(export.PrintCSS))
 	a.DB.RefreshCacheGen(context.Background())
 	a.Pages = site.NewPageCache(64<<20, a.DB.CacheGen)
 	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite(),

@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"gongkai/internal/report/export"
 	"net/url"
+	"strings"
 	"testing"
 
 	"gongkai/internal/account"
@@ -158,6 +160,17 @@ func TestEveryTemplateRenders(t *testing.T) {
 			if _, ok := sitePages[n]; !ok {
 				t.Errorf("site template %s is not visited by this test", n)
 			}
+		}
+	})
+}
+
+// TestServedReportStylesheetIsTheEmbeddedOne: the staff pages link to the
+// same print stylesheet that standalone report documents embed.
+func TestServedReportStylesheetIsTheEmbeddedOne(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		r := e.browser().get("/static/any/report.css")
+		if r.status != 200 || r.body != export.PrintCSS || !strings.HasPrefix(r.header.Get("Content-Type"), "text/css") {
+			t.Errorf("served report.css = %d %q, not the export's stylesheet", r.status, r.header.Get("Content-Type"))
 		}
 	})
 }

@@ -49,6 +49,18 @@ func NewAssets(fsys fs.FS) (*Assets, error) {
 	return a, nil
 }
 
+// Add serves body as the file name too, for assets that live with the
+// package that owns them (the report's print stylesheet). Call it before
+// serving; Assets is read-only afterwards.
+func (a *Assets) Add(name string, body []byte) {
+	sum := sha256.Sum256(body)
+	ct := mime.TypeByExtension(path.Ext(name))
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	a.files[name] = asset{hash: hex.EncodeToString(sum[:6]), body: body, ctype: ct}
+}
+
 // Path returns the hashed address of a file. It panics on an unknown name,
 // which a template test catches at build time.
 func (a *Assets) Path(name string) string {

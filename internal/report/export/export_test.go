@@ -208,15 +208,3 @@ func TestOpensInLibreOffice(t *testing.T) {
 		}
 	}
 }
-
-// TestServedStylesheetIsTheSame keeps the copy the web server serves (the
-// content security policy forbids inline style) equal to the embedded one.
-func TestServedStylesheetIsTheSame(t *testing.T) {
-	served, err := os.ReadFile(filepath.Join("..", "..", "web", "static", "report.css"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(served) != export.PrintCSS {
-		t.Errorf("internal/web/static/report.css differs from report/export/report.css; copy it over")
-	}
-}
