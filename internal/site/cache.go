@@ -23,6 +23,10 @@ type PageCache struct {
 
 	flight sync.Mutex
 	wait   map[string]*sync.WaitGroup // renders in progress; guarded by flight
+	// never holds addresses whose last render could not be cached
+	// (forms, search): readers of those do not queue behind each other.
+	// Guarded by flight.
+	never map[string]bool
 
 	mu      sync.RWMutex
 	entries map[string]*cachedPage // guarded by mu
@@ -39,7 +43,7 @@ type cachedPage struct {
 // NewPageCache returns a cache holding at most maxBytes of pages. gen
 // reports the database's cache generation (store.DB.CacheGen).
 func NewPageCache(maxBytes int, gen func() int64) *PageCache {
-	return &PageCache{gen: gen, max: maxBytes, entries: map[string]*cachedPage{}, wait: map[string]*sync.WaitGroup{}}
+	return &PageCache{gen: gen, max: maxBytes, entries: map[string]*cachedPage{}, wait: map[string]*sync.WaitGroup{}, never: map[string]bool{}}
 }
 
 // Len is the number of pages held, for tests and metrics.
@@ -104,7 +108,9 @@ func (h *handler) serveCached(w http.ResponseWriter, r *http.Request, render fun
 	// One render per missing page: the others wait for it (a rush on a
 	// page just published does not render it once per reader).
 	c.flight.Lock()
-	if wg, busy := c.wait[key]; busy {
+	if c.never[key] {
+		c.flight.Unlock()
+	} else if wg, busy := c.wait[key]; busy {
 		c.flight.Unlock()
 		wg.Wait()
 		if e := c.get(key); e != nil {
@@ -129,7 +135,9 @@ func (h *handler) serveCached(w http.ResponseWriter, r *http.Request, render fun
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	if rec.status == http.StatusOK && cacheablePatterns[r.Pattern] && rec.header.Get("Set-Cookie") == "" {
+	cacheable := rec.status == http.StatusOK && cacheablePatterns[r.Pattern] && rec.header.Get("Set-Cookie") == ""
+	c.remember(key, cacheable)
+	if cacheable {
 		body := rec.body.Bytes()
 		sum := sha256.Sum256(body)
 		e := &cachedPage{gen: gen, ctype: rec.header.Get("Content-Type"), etag: `"` + hex.EncodeToString(sum[:12]) + `"`, body: body}
@@ -154,6 +162,22 @@ func (h *handler) serveCached(w http.ResponseWriter, r *http.Request, render fun
 	}
 	w.WriteHeader(rec.status)
 	w.Write(rec.body.Bytes())
+}
+
+// remember notes whether key's page can be cached, so that the next
+// request for an uncacheable one skips the single-flight wait.
+func (c *PageCache) remember(key string, cacheable bool) {
+	c.flight.Lock()
+	defer c.flight.Unlock()
+	switch {
+	case cacheable:
+		delete(c.never, key)
+	case !c.never[key]:
+		if len(c.never) >= 10000 { // bounded: addresses come from the client
+			c.never = map[string]bool{}
+		}
+		c.never[key] = true
+	}
 }
 
 // writeCached answers with a cached page: 304 when the client has it,
