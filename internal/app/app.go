@@ -105,6 +105,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	a.Jobs = job.NewRunner(db, opts.Log, opts.Now)
 	// Publishing (issue 3): the service, and scheduled publishing.
 	a.Publish = publish.NewService(db, publish.Options{Screen: a.screenConfig()})
+	db.SetTextSource(a.attachmentText)
 	a.Jobs.Handle(publish.JobScheduled, a.Publish.RunScheduled)
 	a.Syndicate = syndicate.NewService(db)
 	if err := a.setupSyndicate(opts.Now); err != nil {

@@ -3,6 +3,7 @@ package app_test
 import (
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -48,5 +49,39 @@ func TestSiteSearch(t *testing.T) {
 		if !strings.Contains(b.get("/").body, `action="/search"`) {
 			t.Error("home page has no search box")
 		}
+	})
+}
+
+// TestSearchFindsAttachmentText publishes an item whose words of interest
+// are only in its Word attachment: search finds it by them, and the
+// snippet shows them.
+func TestSearchFindsAttachmentText(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		c := newCrew(e)
+		officer, citizen := c.as("xinxiyuan"), e.browser()
+		form := e.itemForm("关于转发有关文件的通知", "<p>详见附件。</p>")
+		form.Set("keywords", "")
+		r := officer.post("/admin/items", form)
+		expect(t, "create", r, http.StatusSeeOther)
+		item := r.location
+		doc, err := os.ReadFile("../publish/docx/testdata/notice.docx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		expect(t, "attach Word", officer.upload(item+"/attachments", "file", "宣传月方案.docx", doc), http.StatusSeeOther)
+		q := "/mzj/search?q=" + url.QueryEscape("特困人员救助供养")
+		c.run(t, item, "submit", "section-approve", "approve")
+		if _, err := e.app.Jobs.RunDue(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, "search before publication", citizen.get(q).body, "没有找到")
+		c.run(t, item, "publish")
+		if _, err := e.app.Jobs.RunDue(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		r = citizen.get(q)
+		mustContain(t, q, r.body, "找到 1 条结果", "关于转发有关文件的通知", "<mark>特困人员救助供养</mark>")
+		r = citizen.get("/mzj/search?q=" + url.QueryEscape("注重实效"))
+		mustContain(t, "second phrase of the attachment", r.body, "找到 1 条结果")
 	})
 }

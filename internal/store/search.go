@@ -20,10 +20,86 @@ const maxIndexedText = 200_000
 // both databases run the same way.
 func epochDay(t time.Time) int { return int(t.Unix() / 86400) }
 
+// TextSource returns the plain text of a stored file, given its SHA-256
+// and name, for the search index. It returns an error only when the text
+// should be asked for again later (the context ended); a file that has
+// no text or cannot be read gives "".
+type TextSource func(ctx context.Context, sha256, name string) (string, error)
+
+// SetTextSource makes IndexItem index the text of attachments, asking src
+// once per distinct file content. Without one, only attachment names are
+// indexed.
+func (db *DB) SetTextSource(src TextSource) { db.texts.Store(&src) }
+
 // IndexItem puts the published version of an item into the search index,
 // or removes the item when it is not public. It is idempotent.
 func (db *DB) IndexItem(ctx context.Context, itemID int64) error {
+	if err := db.extractAttachments(ctx, itemID); err != nil {
+		return err
+	}
 	return db.Update(ctx, func(tx *Tx) error { return tx.indexItem(ctx, itemID) })
+}
+
+// extractAttachments stores the text of the item's public attachments
+// whose text is not yet known. Extraction (a PDF can take a while) runs
+// outside any transaction, so it never holds the writer.
+func (db *DB) extractAttachments(ctx context.Context, itemID int64) error {
+	src := db.texts.Load()
+	if src == nil {
+		return nil
+	}
+	type file struct{ sha, name string }
+	var todo []file
+	err := db.View(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx, `
+			SELECT a.sha256, MIN(a.name) FROM items i
+			JOIN attachments a ON a.item_id = i.id AND a.version = i.live_version
+			LEFT JOIN attachment_texts t ON t.sha256 = a.sha256
+			WHERE i.id = ? AND i.live_version > 0 AND t.sha256 IS NULL
+			GROUP BY a.sha256`, itemID)
+		if err != nil {
+			return fmt.Errorf("select attachments to extract: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var f file
+			if err := rows.Scan(&f.sha, &f.name); err != nil {
+				return err
+			}
+			todo = append(todo, f)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range todo {
+		text, err := (*src)(ctx, f.sha, f.name)
+		if err != nil {
+			return fmt.Errorf("extract attachment %s: %w", f.name, err)
+		}
+		text = truncateUTF8(text, maxIndexedText)
+		err = db.Update(ctx, func(tx *Tx) error {
+			_, err := tx.exec(ctx, `INSERT INTO attachment_texts (sha256, text, extracted_at) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+				f.sha, text, tx.t(tx.now))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("store attachment text: %w", err)
+		}
+	}
+	return nil
+}
+
+// truncateUTF8 cuts s to at most n bytes on a character boundary.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func (tx *Tx) indexItem(ctx context.Context, itemID int64) error {
@@ -54,15 +130,34 @@ func (tx *Tx) indexItem(ctx context.Context, itemID int64) error {
 	d.Title = strings.TrimSpace(title.String + " " + subtitle.String)
 	d.Year = d.PublishedAt.Year()
 	meta := strings.Join([]string{d.IndexNo, docNo.String, issuer.String, topic.String, genre.String, keywords.String}, " ")
-	d.Text = strings.TrimSpace(summary.String + " " + search.PlainText(body.String) + " " + meta)
-	if len(d.Text) > maxIndexedText {
-		cut := maxIndexedText
-		for cut > 0 && !utf8.RuneStart(d.Text[cut]) {
-			cut--
-		}
-		d.Text = d.Text[:cut]
+	files, err := tx.attachmentTexts(ctx, itemID, live)
+	if err != nil {
+		return err
 	}
+	d.Text = truncateUTF8(strings.TrimSpace(summary.String+" "+search.PlainText(body.String)+" "+meta+files), maxIndexedText)
 	return tx.putSearchDoc(ctx, d)
+}
+
+// attachmentTexts returns the names and known texts of a version's
+// attachments, each introduced by 附件 so a snippet from one reads as such.
+func (tx *Tx) attachmentTexts(ctx context.Context, itemID int64, version int) (string, error) {
+	rows, err := tx.query(ctx, `
+		SELECT a.name, COALESCE(t.text, '') FROM attachments a
+		LEFT JOIN attachment_texts t ON t.sha256 = a.sha256
+		WHERE a.item_id = ? AND a.version = ? ORDER BY a.sort, a.id`, itemID, version)
+	if err != nil {
+		return "", fmt.Errorf("select attachment texts: %w", err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var name, text string
+		if err := rows.Scan(&name, &text); err != nil {
+			return "", err
+		}
+		b.WriteString(" 附件 " + name + " " + strings.Join(strings.Fields(text), " "))
+	}
+	return b.String(), rows.Err()
 }
 
 func (tx *Tx) putSearchDoc(ctx context.Context, d search.Doc) error {

@@ -1,7 +1,9 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,4 +125,65 @@ func timeArg(db *store.DB, t time.Time) any {
 		return t.UTC()
 	}
 	return t.UTC().Format("2006-01-02T15:04:05.000000Z")
+}
+
+// TestSearchIndexesAttachmentText checks that attachments are indexed by
+// name and text, that a file's text is asked for once per content however
+// many items hold it, and that a failed extraction stores nothing and is
+// retried.
+func TestSearchIndexesAttachmentText(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		o := &org.Org{Code: "MZJ", Name: "随州市民政局", Site: org.Site{PathPrefix: "mzj"}}
+		col := &org.Column{Kind: org.ColumnList, Slug: "tzgg", Name: "通知公告", Visible: true}
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateOrg(ctx, o); err != nil {
+				return err
+			}
+			col.OrgID = o.ID
+			return tx.CreateColumn(ctx, col)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC)
+		sha := strings.Repeat("ab", 32)
+		for id := int64(1); id <= 2; id++ {
+			putItem(t, db, id, o, col, "published", 1, "valid", now, fmt.Sprintf("通知%d", id), "<p>详见附件。</p>", "")
+			if err := db.ExecForTest(ctx, `INSERT INTO attachments (item_id, version, name, content_type, size, sha256, created_at) VALUES (?, 1, ?, 'application/pdf', 10, ?, ?)`,
+				id, "救助名单.pdf", sha, timeArg(db, now)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		asked := 0
+		fail := true
+		db.SetTextSource(func(ctx context.Context, s, name string) (string, error) {
+			asked++
+			if s != sha || name != "救助名单.pdf" {
+				t.Errorf("asked for %s %s", s, name)
+			}
+			if fail {
+				return "", context.DeadlineExceeded
+			}
+			return "特困供养人员名单\n共计十二户", nil
+		})
+		if err := db.IndexItem(ctx, 1); err == nil {
+			t.Fatal("IndexItem succeeded although the text could not be extracted")
+		}
+		fail = false
+		for id := int64(1); id <= 2; id++ {
+			if err := db.IndexItem(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if asked != 2 {
+			t.Errorf("text asked for %d times, want 2 (one failure, then once for both items)", asked)
+		}
+		for _, q := range []string{"特困供养", "十二户", "救助名单"} {
+			hits, _, err := db.Search(ctx, search.ParseQuery(q), search.Filter{}, now)
+			if err != nil || len(hits) != 2 {
+				t.Errorf("Search(%q) = %d hits, %v; want both items", q, len(hits), err)
+			}
+		}
+	})
 }

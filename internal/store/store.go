@@ -45,6 +45,7 @@ type DB struct {
 	url     string  // PostgreSQL URL, for LISTEN connections; a secret
 	now     func() time.Time
 	gen     atomic.Int64 // the cache generation as last read; see CacheGen
+	texts   atomic.Pointer[TextSource]
 }
 
 // Options configure Open.
