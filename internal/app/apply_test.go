@@ -124,7 +124,7 @@ func TestPublicApplication(t *testing.T) {
 		if err != nil {
 			t.Fatalf("receipt key %q: %v", key.body, err)
 		}
-		signed := html.UnescapeString(regexp.MustCompile(`(?s)<pre class="receipt-note">(.*?)</pre>`).FindStringSubmatch(r.body)[1])
+		signed := html.UnescapeString(regexp.MustCompile(`(?s)<pre class="receipt-note"[^>]*>(.*?)</pre>`).FindStringSubmatch(r.body)[1])
 		if n, err := note.Open([]byte(signed), note.VerifierList(verifier)); err != nil || !strings.Contains(n.Text, no) {
 			t.Errorf("the receipt on the page does not verify with the published key: %v", err)
 		}
