@@ -3,11 +3,15 @@ package site
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
+
+	"gongkai/internal/org"
 )
 
 // PageCache keeps rendered public pages in memory, per language variant
@@ -216,4 +220,69 @@ func itoa(n int) string {
 	i--
 	b[i] = byte('0' + n)
 	return string(b[i:])
+}
+
+// genReader keeps the org tree and each org's columns for as long as the
+// cache generation (bumped by the same triggers when an org or a column
+// changes) stays the same. Callers get their own copy of the slices.
+type genReader struct {
+	Reader
+	gen func() int64
+
+	mu      sync.Mutex
+	at      int64 // generation the fields below were read at
+	orgs    []org.Org
+	columns map[int64][]org.Column
+}
+
+func (g *genReader) Orgs(ctx context.Context) ([]org.Org, error) {
+	gen := g.gen()
+	g.mu.Lock()
+	if g.at == gen && g.orgs != nil {
+		out := slices.Clone(g.orgs)
+		g.mu.Unlock()
+		return out, nil
+	}
+	g.mu.Unlock()
+	orgs, err := g.Reader.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	g.reset(gen)
+	if g.at == gen {
+		g.orgs = slices.Clone(orgs)
+	}
+	g.mu.Unlock()
+	return orgs, nil
+}
+
+func (g *genReader) Columns(ctx context.Context, orgID int64) ([]org.Column, error) {
+	gen := g.gen()
+	g.mu.Lock()
+	if cols, ok := g.columns[orgID]; ok && g.at == gen {
+		out := slices.Clone(cols)
+		g.mu.Unlock()
+		return out, nil
+	}
+	g.mu.Unlock()
+	cols, err := g.Reader.Columns(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	g.reset(gen)
+	if g.at == gen {
+		g.columns[orgID] = slices.Clone(cols)
+	}
+	g.mu.Unlock()
+	return cols, nil
+}
+
+// reset forgets what was read at an older generation; mu held. What was
+// read at gen is never stored over a newer generation's.
+func (g *genReader) reset(gen int64) {
+	if gen > g.at || g.columns == nil {
+		g.at, g.orgs, g.columns = gen, nil, map[int64][]org.Column{}
+	}
 }

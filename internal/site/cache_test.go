@@ -1,12 +1,16 @@
 package site
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"gongkai/internal/org"
 )
 
 // A page that cannot be cached (a form, here a route outside
@@ -44,5 +48,45 @@ func TestUncacheablePagesRenderConcurrently(t *testing.T) {
 	}
 	if h.Cache.Len() != 0 {
 		t.Fatalf("an uncacheable page was cached (%d entries)", h.Cache.Len())
+	}
+}
+
+type countingReader struct{ orgs, cols int }
+
+func (c *countingReader) Orgs(context.Context) ([]org.Org, error) {
+	c.orgs++
+	return []org.Org{{ID: 1, Name: fmt.Sprint("第", c.orgs, "次")}}, nil
+}
+
+func (c *countingReader) Columns(_ context.Context, orgID int64) ([]org.Column, error) {
+	c.cols++
+	return []org.Column{{ID: orgID, Name: fmt.Sprint("第", c.cols, "次")}}, nil
+}
+
+// TestGenReaderRereadsWhenTheGenerationChanges checks that the org tree
+// and columns are read once per cache generation, per org, and that a
+// caller changing its copy does not change what others get.
+func TestGenReaderRereadsWhenTheGenerationChanges(t *testing.T) {
+	ctx := context.Background()
+	src := &countingReader{}
+	gen := int64(1)
+	g := &genReader{Reader: src, gen: func() int64 { return gen }}
+	for range 3 {
+		orgs, _ := g.Orgs(ctx)
+		orgs[0].Name = "改过"
+		g.Columns(ctx, 7)
+		g.Columns(ctx, 8)
+	}
+	if src.orgs != 1 || src.cols != 2 {
+		t.Fatalf("read orgs %d times, columns %d times; want 1 and 2", src.orgs, src.cols)
+	}
+	if orgs, _ := g.Orgs(ctx); orgs[0].Name != "第1次" {
+		t.Errorf("a caller's change leaked into the memo: %q", orgs[0].Name)
+	}
+	gen = 2
+	orgs, _ := g.Orgs(ctx)
+	cols, _ := g.Columns(ctx, 7)
+	if orgs[0].Name != "第2次" || cols[0].Name != "第3次" {
+		t.Errorf("after a new generation got %q and %q, want fresh reads", orgs[0].Name, cols[0].Name)
 	}
 }

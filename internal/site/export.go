@@ -35,9 +35,32 @@ type ExportStats struct {
 }
 
 // exportSkip are paths a static mirror cannot serve: the staff area,
-// forms, searches, APIs and redirects that need the server.
-var exportSkip = []string{"/admin", "/api/", "/leave", "/elder", "/apply", "/interact", "/search", "/log/", "/healthz", "/metrics",
-	HantPrefix + "/leave", HantPrefix + "/elder", HantPrefix + "/apply", HantPrefix + "/interact", HantPrefix + "/search"}
+// forms, searches, APIs and redirects that need the server. They are
+// matched at the root and below a site's prefix, in either script.
+var exportSkip = []string{"/admin", "/api/", "/leave", "/elder", "/apply", "/interact", "/search", "/log/", "/healthz", "/metrics"}
+
+// skipExport reports whether p (a cleaned absolute path) is one of them,
+// at the root or below one of the sites (seeds).
+func skipExport(p string, seeds []string) bool {
+	if p == HantPrefix || strings.HasPrefix(p, HantPrefix+"/") {
+		p = strings.TrimPrefix(p, HantPrefix)
+	}
+	under := func(p, s string) bool {
+		seg := strings.TrimSuffix(s, "/")
+		return p == seg || strings.HasPrefix(p, seg+"/")
+	}
+	for _, s := range exportSkip {
+		if under(p, s) {
+			return true
+		}
+		for _, seed := range seeds {
+			if base := strings.TrimSuffix(seed, "/"); base != "" && strings.HasPrefix(p, base+"/") && under(strings.TrimPrefix(p, base), s) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // Export writes the public site, in Simplified and Traditional Chinese,
 // as static files under opts.Out, for a CDN or a mirror: it requests the
@@ -57,6 +80,7 @@ func Export(ctx context.Context, h http.Handler, opts ExportOptions) (ExportStat
 		mu       sync.Mutex
 		seen     = map[string]bool{}
 		queue    []string
+		twins    []string // Traditional twins of pages just written, taken first
 		stats    ExportStats
 		pending  int
 		firstErr error
@@ -84,16 +108,20 @@ func Export(ctx context.Context, h http.Handler, opts ExportOptions) (ExportStat
 			defer wg.Done()
 			for {
 				mu.Lock()
-				for len(queue) == 0 && pending > 0 && firstErr == nil && ctx.Err() == nil {
+				for len(queue)+len(twins) == 0 && pending > 0 && firstErr == nil && ctx.Err() == nil {
 					cond.Wait()
 				}
-				if len(queue) == 0 || firstErr != nil || ctx.Err() != nil {
+				if len(queue)+len(twins) == 0 || firstErr != nil || ctx.Err() != nil {
 					mu.Unlock()
 					cond.Broadcast()
 					return
 				}
-				p := queue[0]
-				queue = queue[1:]
+				var p string
+				if n := len(twins); n > 0 {
+					p, twins = twins[n-1], twins[:n-1]
+				} else {
+					p, queue = queue[0], queue[1:]
+				}
 				pending++
 				mu.Unlock()
 
@@ -114,6 +142,12 @@ func Export(ctx context.Context, h http.Handler, opts ExportOptions) (ExportStat
 					if opts.Progress != nil {
 						opts.Progress(stats.Pages+stats.Files, p)
 					}
+				}
+				// A page's Traditional twin next, while what it shows is
+				// still in the item memo.
+				if tp := HantPrefix + p; isPage && !strings.HasPrefix(p, HantPrefix+"/") && p != HantPrefix && !seen[tp] {
+					seen[tp] = true
+					twins = append(twins, tp)
 				}
 				for _, l := range links {
 					add(l)
@@ -158,11 +192,15 @@ func exportOne(h http.Handler, opts ExportOptions, p string) (links []string, is
 	}
 	switch {
 	case isPage:
-		links = localLinks(body, p)
+		links = localLinks(body, p, opts.Seeds)
 	case strings.HasSuffix(p, "sitemap.xml"):
 		// Items deep in long lists are reached only through pages with a
 		// query string; the sitemap names every one.
-		links = sitemapLinks(body)
+		for _, l := range sitemapLinks(body) {
+			if !skipExport(l, opts.Seeds) {
+				links = append(links, l)
+			}
+		}
 	}
 	return links, isPage, len(body), nil
 }
@@ -180,7 +218,7 @@ func exportPath(p string, isPage bool) string {
 }
 
 // localLinks lists the local addresses a page links to or loads.
-func localLinks(page []byte, from string) []string {
+func localLinks(page []byte, from string, seeds []string) []string {
 	var out []string
 	z := html.NewTokenizer(bytes.NewReader(page))
 	for {
@@ -195,7 +233,7 @@ func localLinks(page []byte, from string) []string {
 			key, val, more := z.TagAttr()
 			k := string(key)
 			if k == "href" || k == "src" {
-				if l, ok := exportable(string(val), from); ok {
+				if l, ok := exportable(string(val), from, seeds); ok {
 					out = append(out, l)
 				}
 			}
@@ -207,7 +245,7 @@ func localLinks(page []byte, from string) []string {
 }
 
 // exportable reports whether a link is a local path a mirror can hold.
-func exportable(link, from string) (string, bool) {
+func exportable(link, from string, seeds []string) (string, bool) {
 	u, err := url.Parse(link)
 	if err != nil || u.Scheme != "" || u.Host != "" || u.RawQuery != "" || u.Path == "" {
 		return "", false
@@ -216,10 +254,8 @@ func exportable(link, from string) (string, bool) {
 	if !strings.HasPrefix(p, "/") {
 		p = path.Join(path.Dir(from), p)
 	}
-	for _, s := range exportSkip {
-		if strings.HasPrefix(p, s) {
-			return "", false
-		}
+	if skipExport(p, seeds) {
+		return "", false
 	}
 	return p, true
 }

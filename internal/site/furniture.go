@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/skip2/go-qrcode"
 
@@ -56,27 +57,61 @@ func (h *handler) qr(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || !web.SafeLocalPath(p) || len(p) > 512 {
 		return apperr.ErrNotFound
 	}
-	code, err := qrcode.New(h.absURL(r, p), qrcode.Medium)
+	svg, err := h.qrCodes.svg(h.absURL(r, p))
 	if err != nil {
-		return fmt.Errorf("make qr code: %w", err)
+		return err
 	}
-	code.DisableBorder = false
-	bits := code.Bitmap()
-	n := len(bits)
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n, n, n)
-	for y, row := range bits {
-		for x, on := range row {
-			if on {
-				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x, y)
-			}
-		}
-	}
-	b.WriteString(`"/></svg>`)
 	w.Header().Set("Content-Type", "image/svg+xml")
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	_, err = w.Write([]byte(b.String()))
+	_, err = w.Write(svg)
 	return err
+}
+
+// qrCache keeps recently drawn QR codes: a rush on one page asks for its
+// code from every reader's browser. Safe for concurrent use.
+type qrCache struct {
+	mu    sync.Mutex
+	codes map[string][]byte // guarded by mu
+}
+
+// svg draws the QR code of address as SVG, one path whose segments are
+// runs of dark modules.
+func (c *qrCache) svg(address string) ([]byte, error) {
+	c.mu.Lock()
+	out, ok := c.codes[address]
+	c.mu.Unlock()
+	if ok {
+		return out, nil
+	}
+	code, err := qrcode.New(address, qrcode.Medium)
+	if err != nil {
+		return nil, fmt.Errorf("make qr code: %w", err)
+	}
+	bits := code.Bitmap()
+	n := len(bits)
+	b := make([]byte, 0, 3000)
+	b = fmt.Appendf(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n, n, n)
+	for y, row := range bits {
+		for x := 0; x < len(row); x++ {
+			if !row[x] {
+				continue
+			}
+			run := 1
+			for x+run < len(row) && row[x+run] {
+				run++
+			}
+			b = fmt.Appendf(b, "M%d %dh%dv1h-%dz", x, y, run, run)
+			x += run
+		}
+	}
+	b = append(b, `"/></svg>`...)
+	c.mu.Lock()
+	if c.codes == nil || len(c.codes) >= 2000 {
+		c.codes = map[string][]byte{}
+	}
+	c.codes[address] = b
+	c.mu.Unlock()
+	return b, nil
 }
 
 // absURL makes a site path absolute with the configured base URL, or the

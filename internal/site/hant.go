@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/liuzl/gocc"
 	"golang.org/x/net/html"
@@ -26,6 +27,44 @@ const HantPrefix = "/zh-hant"
 type hantConverter struct {
 	cc   *gocc.OpenCC
 	back *gocc.OpenCC // t2s, for what readers type on Traditional pages
+
+	// memo holds conversions of short texts, which repeat from page to
+	// page (navigation, footer, labels): converting is the costly part.
+	mu   sync.RWMutex
+	memo map[string]string // guarded by mu
+}
+
+// memoMax bounds the memo; memoLen is the longest text kept in it.
+const (
+	memoMax = 20000
+	memoLen = 300
+)
+
+// convert converts one text node or attribute value.
+func (c *hantConverter) convert(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return s, nil
+	}
+	if len(s) > memoLen {
+		return c.cc.Convert(s)
+	}
+	c.mu.RLock()
+	out, ok := c.memo[s]
+	c.mu.RUnlock()
+	if ok {
+		return out, nil
+	}
+	out, err := c.cc.Convert(s)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	if len(c.memo) >= memoMax {
+		c.memo = make(map[string]string, memoMax)
+	}
+	c.memo[s] = out
+	c.mu.Unlock()
+	return out, nil
 }
 
 func newHantConverter() (*hantConverter, error) {
@@ -37,7 +76,7 @@ func newHantConverter() (*hantConverter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load OpenCC t2s: %w", err)
 	}
-	return &hantConverter{cc: cc, back: back}, nil
+	return &hantConverter{cc: cc, back: back, memo: map[string]string{}}, nil
 }
 
 // Simplify converts what a reader typed in Traditional characters to
@@ -76,8 +115,7 @@ func (c *hantConverter) Page(in []byte) ([]byte, error) {
 				out.Write(z.Raw())
 				continue
 			}
-			text := string(z.Text())
-			conv, err := c.cc.Convert(text)
+			conv, err := c.convert(string(z.Text()))
 			if err != nil {
 				return nil, err
 			}
@@ -94,7 +132,7 @@ func (c *hantConverter) Page(in []byte) ([]byte, error) {
 			for i, a := range tok.Attr {
 				switch {
 				case readableAttrs[a.Key]:
-					conv, err := c.cc.Convert(a.Val)
+					conv, err := c.convert(a.Val)
 					if err != nil {
 						return nil, err
 					}

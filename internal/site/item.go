@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gongkai/internal/apperr"
 	"gongkai/internal/blob"
@@ -130,10 +131,11 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) error {
 		return apperr.ErrNotFound
 	}
 	ctx := r.Context()
-	it, err := h.Items.Items.Item(ctx, id)
+	d, err := h.itemData(ctx, id)
 	if err != nil {
 		return err
 	}
+	it := d.it
 	// An item of another org is shown here only while its push here is
 	// accepted and the original is public (issue 9, site/syndicate.go).
 	pushedCol, pushed := int64(0), false
@@ -154,22 +156,11 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) error {
 		p.Withdrawn = true
 		return h.tmpl.Render(w, http.StatusGone, "item", p)
 	}
-	v, err := h.Items.Items.ItemVersion(ctx, id, it.Live)
-	if err != nil {
-		return err
-	}
-	atts, err := h.Items.Items.ItemAttachments(ctx, id, it.Live)
-	if err != nil {
-		return err
-	}
-	p.Title, p.Version, p.Body = v.Title, v, publish.BodyHTML(v, "")
+	v, atts, vs := d.version, d.atts, d.versions
+	p.Title, p.Version, p.Body = v.Title, v, d.body
 	for _, a := range atts {
 		p.Atts = append(p.Atts, attachmentView{Attachment: a, Type: publish.TypeLabel(a.ContentType), Size: fileSize(a.Size),
 			URL: p.Base + "/files/" + a.SHA256 + "/" + url.PathEscape(a.Name)})
-	}
-	vs, err := h.Items.Items.ItemVersions(ctx, id)
-	if err != nil {
-		return err
 	}
 	for i := len(vs) - 1; i >= 0; i-- {
 		if vs[i].Number > 1 && !vs[i].PublishedAt.IsZero() && vs[i].Number <= it.Live {
@@ -197,14 +188,76 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p.Crumbs = append(p.Crumbs, crumb{Name: "正文"})
-	leaves, err := h.Items.Items.ItemLeaves(ctx, id)
-	if err != nil {
-		return err
-	}
-	if n := len(leaves); n > 0 {
+	if leaves := d.leaves; len(leaves) > 0 {
+		n := len(leaves)
 		p.LeafIndex, p.HasLeaf = leaves[n-1].Index, true
 	}
 	return h.tmpl.Render(w, http.StatusOK, "item", p)
+}
+
+// itemData is what an item page shows from the database.
+type itemData struct {
+	gen      int64
+	it       *publish.Item
+	version  *publish.Version
+	body     template.HTML
+	atts     []publish.Attachment
+	versions []publish.Version
+	leaves   []publish.LogEntry
+}
+
+// itemMemo keeps the data of recently shown item pages for the cache
+// generation it was read at: one item is shown at several addresses (its
+// site's prefix, the default site, each script), each rendered apart.
+type itemMemo struct {
+	mu    sync.Mutex
+	items map[int64]*itemData // guarded by mu
+}
+
+// itemData reads what item id's page shows, through the memo when pages
+// are cached (the generation then says when it is stale). The data is
+// shared: callers must not change it.
+func (h *handler) itemData(ctx context.Context, id int64) (*itemData, error) {
+	var gen int64
+	if h.Cache != nil {
+		gen = h.Cache.gen()
+		h.items.mu.Lock()
+		d := h.items.items[id]
+		h.items.mu.Unlock()
+		if d != nil && d.gen == gen {
+			return d, nil
+		}
+	}
+	src := h.Items.Items
+	it, err := src.Item(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &itemData{gen: gen, it: it}
+	if it.Live > 0 && it.State != publish.StateWithdrawn {
+		if d.version, err = src.ItemVersion(ctx, id, it.Live); err != nil {
+			return nil, err
+		}
+		d.body = publish.BodyHTML(d.version, "")
+		if d.atts, err = src.ItemAttachments(ctx, id, it.Live); err != nil {
+			return nil, err
+		}
+		if d.versions, err = src.ItemVersions(ctx, id); err != nil {
+			return nil, err
+		}
+		if d.leaves, err = src.ItemLeaves(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	if h.Cache != nil {
+		h.items.mu.Lock()
+		if h.items.items == nil || len(h.items.items) >= 1000 {
+			h.items.items = map[int64]*itemData{}
+		}
+		h.items.items[id] = d
+		h.items.mu.Unlock()
+	}
+	return d, nil
 }
 
 // fileSize formats a size in bytes for people.

@@ -73,6 +73,9 @@ type handler struct {
 	tmpl *templateSets
 	mux  *http.ServeMux // routes relative to an org's base path
 	hant *hantConverter
+
+	qrCodes qrCache
+	items   itemMemo
 }
 
 // New returns the public site handler, to be mounted at /.
@@ -93,6 +96,11 @@ func New(cfg Config) (http.Handler, error) {
 		// Searching is the most expensive public page: a reader gets a
 		// burst of 30 and then one search a second.
 		cfg.SearchLimit = web.NewRateLimiter(30, time.Second, nil)
+	}
+	if cfg.Cache != nil {
+		// Every page reads the org tree and the org's columns; they
+		// change with the cache generation, so they are kept with it.
+		cfg.Reader = &genReader{Reader: cfg.Reader, gen: cfg.Cache.gen}
 	}
 	h := &handler{Config: cfg, tmpl: r, mux: http.NewServeMux(), hant: hant}
 	h.routes(h.mux)
