@@ -16,7 +16,8 @@ func TestExportWritesTheSiteInBothScripts(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	out := filepath.Join(t.TempDir(), "mirror")
 	vars := map[string]string{"GONGKAI_DATA": dir}
-	if code, _, e := run(t, vars, "", "demo"); code != 0 {
+	// Enough generated items for columns of several pages.
+	if code, _, e := run(t, vars, "", "demo", "--items", "200"); code != 0 {
 		t.Fatalf("demo: %s", e)
 	}
 	code, stdout, stderr := run(t, vars, "", "export", "--out", out)
@@ -31,6 +32,11 @@ func TestExportWritesTheSiteInBothScripts(t *testing.T) {
 		"zh-hant/col/nb2017/index.html", "orgs/index.html", "feed.xml", "sitemap.xml", "catalog/index.html"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("mirror lacks %s: %v", f, err)
+		}
+	}
+	for _, pattern := range []string{"col/*/page/2/index.html", "zh-hant/col/*/page/2/index.html", "mzj/col/*/page/3/index.html"} {
+		if m, _ := filepath.Glob(filepath.Join(out, pattern)); len(m) == 0 {
+			t.Errorf("mirror has no further column pages (%s)", pattern)
 		}
 	}
 	hant, _ := os.ReadFile(filepath.Join(out, "zh-hant", "index.html"))

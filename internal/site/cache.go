@@ -87,7 +87,7 @@ func (c *PageCache) put(key string, e *cachedPage) {
 // address, the script, the reading mode and published content. Forms
 // (with their challenges), search and the leaving notice are not cached.
 var cacheablePatterns = map[string]bool{
-	"GET /{$}": true, "GET /col/{slug}": true, "GET /col/{slug}/{$}": true, "GET /item/{id}": true,
+	"GET /{$}": true, "GET /col/{slug}": true, "GET /col/{slug}/{$}": true, "GET /col/{slug}/page/{n}/{$}": true, "GET /item/{id}": true,
 	"GET /catalog": true, "GET /feed.xml": true, "GET /col/{slug}/feed.xml": true, "GET /sitemap.xml": true, "GET /orgs": true,
 }
 

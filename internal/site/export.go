@@ -67,8 +67,9 @@ func skipExport(p string, seeds []string) bool {
 // seed pages from h (the full application handler, so styles and
 // attachments come too), follows every local link without a query
 // string, and writes each answer where a static server finds it
-// (/col/x/ → col/x/index.html, /item/5 → item/5/index.html). Links with a
-// query string (further pages of long lists, filters) are not followed.
+// (/col/x/ → col/x/index.html, /item/5 → item/5/index.html); further pages
+// of long lists have paths too (/col/x/page/2/). Links with a query string
+// (catalog filters) are not followed.
 func Export(ctx context.Context, h http.Handler, opts ExportOptions) (ExportStats, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = 4
@@ -194,8 +195,7 @@ func exportOne(h http.Handler, opts ExportOptions, p string) (links []string, is
 	case isPage:
 		links = localLinks(body, p, opts.Seeds)
 	case strings.HasSuffix(p, "sitemap.xml"):
-		// Items deep in long lists are reached only through pages with a
-		// query string; the sitemap names every one.
+		// The sitemap names every item, whatever links reach it.
 		for _, l := range sitemapLinks(body) {
 			if !skipExport(l, opts.Seeds) {
 				links = append(links, l)

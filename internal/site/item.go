@@ -68,20 +68,38 @@ const perPage = 20
 func (h *handler) columnItems(r *http.Request, sc *siteCtx, c org.Column) (listing, error) {
 	var l listing
 	if h.Items.Items == nil || (c.Kind != org.ColumnList && c.Kind != org.ColumnTopic) {
+		if r.PathValue("n") != "" {
+			return l, apperr.ErrNotFound
+		}
 		return l, nil
 	}
-	l.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
-	l.Page = max(l.Page, 1)
+	l.Page = 1
+	if n := r.PathValue("n"); n != "" {
+		var err error
+		// Page 1 is the column's own address; a page beyond the last
+		// does not exist, so a crawler never walks an endless list.
+		if l.Page, err = strconv.Atoi(n); err != nil || l.Page < 2 || strconv.Itoa(l.Page) != n {
+			return l, apperr.ErrNotFound
+		}
+	}
 	rows, total, err := h.listColumn(r.Context(), sc.Org.ID, c.ID, perPage, (l.Page-1)*perPage)
 	if err != nil {
 		return l, err
 	}
 	l.Rows, l.Total, l.Pages = rows, total, (total+perPage-1)/perPage
-	if l.Page > 1 {
-		l.PrevURL = "?page=" + strconv.Itoa(l.Page-1)
+	if l.Page > max(l.Pages, 1) {
+		return l, apperr.ErrNotFound
+	}
+	// Further pages have addresses of their own, without a query
+	// string, so a static export and crawlers reach every item by links.
+	base := sc.Base + "/col/" + c.Slug + "/"
+	if l.Page == 2 {
+		l.PrevURL = base
+	} else if l.Page > 2 {
+		l.PrevURL = base + "page/" + strconv.Itoa(l.Page-1) + "/"
 	}
 	if l.Page < l.Pages {
-		l.NextURL = "?page=" + strconv.Itoa(l.Page+1)
+		l.NextURL = base + "page/" + strconv.Itoa(l.Page+1) + "/"
 	}
 	return l, nil
 }

@@ -256,6 +256,15 @@ func (h *handler) column(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, to, http.StatusSeeOther)
 		return nil
 	}
+	if q := r.URL.Query().Get("page"); q != "" && r.PathValue("n") == "" {
+		// Addresses of the former paging by query string.
+		to := sc.Base + "/col/" + c.Slug + "/"
+		if n, err := strconv.Atoi(q); err == nil && n > 1 {
+			to += "page/" + strconv.Itoa(n) + "/"
+		}
+		http.Redirect(w, r, to, http.StatusMovedPermanently)
+		return nil
+	}
 	p := columnPage{page: newPage(r, sc, c.Name), Column: c, Children: visibleChildren(sc.Columns, c.ID), Paragraphs: c.Paragraphs()}
 	if c.Kind == org.ColumnList || c.Kind == org.ColumnTopic {
 		p.Feeds = append(p.Feeds, feedLink{Title: siteName(sc.Org) + " - " + c.Name, URL: sc.Base + "/col/" + c.Slug + "/feed.xml"})

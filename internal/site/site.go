@@ -120,6 +120,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", h.wrap(h.home))
 	mux.Handle("GET /col/{slug}", h.wrap(h.column))
 	mux.Handle("GET /col/{slug}/{$}", h.wrap(h.column))
+	mux.Handle("GET /col/{slug}/page/{n}/{$}", h.wrap(h.column))
 	mux.Handle("GET /orgs", h.wrap(h.directory))
 	mux.Handle("GET /leave", h.wrap(h.leave))
 	mux.Handle("GET /search", h.wrap(h.search))
