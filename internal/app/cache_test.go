@@ -2,10 +2,14 @@ package app_test
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/andybalholm/brotli"
 
 	"gongkai/internal/account"
 	"gongkai/internal/app"
@@ -13,7 +17,7 @@ import (
 	"gongkai/internal/store/storetest"
 )
 
-func TestPageCacheETagGzipAndInvalidation(t *testing.T) {
+func TestPageCacheETagCompressionAndInvalidation(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *env) {
 		b := e.browser()
 		first := b.get("/col/jgzn/")
@@ -35,6 +39,22 @@ func TestPageCacheETagGzipAndInvalidation(t *testing.T) {
 		req.Header.Set("Accept-Encoding", "gzip")
 		if r := b.do(req); r.header.Get("Content-Encoding") != "gzip" || !strings.HasPrefix(r.body, "\x1f\x8b") {
 			t.Errorf("gzip answer: Content-Encoding %q", r.header.Get("Content-Encoding"))
+		}
+		// Brotli is preferred when offered; the static files are compressed too.
+		css := regexp.MustCompile(`href="(/static/[0-9a-f]+/site\.css)"`).FindStringSubmatch(first.body)
+		if css == nil {
+			t.Fatal("page links no stylesheet")
+		}
+		for _, path := range []string{"/col/jgzn/", css[1]} {
+			req, _ = http.NewRequest("GET", e.srv.URL+path, nil)
+			req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+			r := b.do(req)
+			got, err := io.ReadAll(brotli.NewReader(strings.NewReader(r.body)))
+			if r.header.Get("Content-Encoding") != "br" || err != nil || !strings.Contains(r.header.Get("Vary"), "Accept-Encoding") {
+				t.Errorf("%s with br offered: Content-Encoding %q, Vary %q, %v", path, r.header.Get("Content-Encoding"), r.header.Get("Vary"), err)
+			} else if plain := b.get(path).body; string(got) != plain {
+				t.Errorf("%s: brotli answer does not unpack to the page", path)
+			}
 		}
 		// A change to what the page shows is visible at once.
 		c := e.column("42130021", "jgzn")

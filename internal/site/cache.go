@@ -1,8 +1,6 @@
 package site
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,6 +10,7 @@ import (
 	"sync"
 
 	"gongkai/internal/org"
+	"gongkai/internal/web"
 )
 
 // PageCache keeps rendered public pages in memory, per language variant
@@ -38,10 +37,10 @@ type PageCache struct {
 }
 
 type cachedPage struct {
-	gen      int64
-	ctype    string
-	etag     string
-	body, gz []byte
+	gen   int64
+	ctype string
+	etag  string
+	body  *web.Compressed // brotli and gzip copies made on first request
 }
 
 // NewPageCache returns a cache holding at most maxBytes of pages. gen
@@ -67,12 +66,19 @@ func (c *PageCache) get(key string) *cachedPage {
 	return e
 }
 
+// footprint estimates what an entry holds: the page, and its compressed
+// copies once made (about a fifth of it each for HTML).
+func (e *cachedPage) footprint(key string) int {
+	n := len(e.body.Body())
+	return n + n/2 + len(key)
+}
+
 func (c *PageCache) put(key string, e *cachedPage) {
-	n := len(e.body) + len(e.gz) + len(key)
+	n := e.footprint(key)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.entries[key]; ok {
-		c.size -= len(old.body) + len(old.gz) + len(key)
+		c.size -= old.footprint(key)
 	}
 	if c.size+n > c.max {
 		// Simple and bounded: start afresh rather than track recency.
@@ -144,14 +150,8 @@ func (h *handler) serveCached(w http.ResponseWriter, r *http.Request, render fun
 	if cacheable {
 		body := rec.body.Bytes()
 		sum := sha256.Sum256(body)
-		e := &cachedPage{gen: gen, ctype: rec.header.Get("Content-Type"), etag: `"` + hex.EncodeToString(sum[:12]) + `"`, body: body}
-		if len(body) > 1024 {
-			var zb bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&zb, gzip.BestSpeed)
-			zw.Write(body)
-			zw.Close()
-			e.gz = zb.Bytes()
-		}
+		e := &cachedPage{gen: gen, ctype: rec.header.Get("Content-Type"), etag: `"` + hex.EncodeToString(sum[:12]) + `"`,
+			body: web.NewCompressed(body, 5)}
 		for k, v := range rec.header {
 			if k != "Content-Type" && k != "Content-Length" {
 				w.Header()[k] = v
@@ -185,7 +185,7 @@ func (c *PageCache) remember(key string, cacheable bool) {
 }
 
 // writeCached answers with a cached page: 304 when the client has it,
-// gzip when the client takes it.
+// brotli or gzip when the client takes it.
 func writeCached(w http.ResponseWriter, r *http.Request, e *cachedPage) {
 	hd := w.Header()
 	hd.Set("Content-Type", e.ctype)
@@ -197,10 +197,9 @@ func writeCached(w http.ResponseWriter, r *http.Request, e *cachedPage) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	body := e.body
-	if e.gz != nil && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		hd.Set("Content-Encoding", "gzip")
-		body = e.gz
+	body, enc := e.body.For(r.Header.Get("Accept-Encoding"))
+	if enc != "" {
+		hd.Set("Content-Encoding", enc)
 	}
 	hd.Set("Content-Length", itoa(len(body)))
 	w.WriteHeader(http.StatusOK)

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -20,8 +21,33 @@ type Assets struct {
 
 type asset struct {
 	hash  string
-	body  []byte
+	body  *Compressed
 	ctype string
+}
+
+func newAsset(name string, body []byte) asset {
+	sum := sha256.Sum256(body)
+	ct := mime.TypeByExtension(path.Ext(name))
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	// Compressed once per process, so at a high brotli quality.
+	return asset{hash: hex.EncodeToString(sum[:6]), body: NewCompressed(body, 9), ctype: ct}
+}
+
+// Compressible reports whether a content type is text worth compressing
+// (images other than SVG, archives and office files are compressed
+// already).
+func Compressible(ctype string) bool {
+	ctype, _, _ = strings.Cut(ctype, ";")
+	switch {
+	case strings.HasPrefix(ctype, "text/"):
+		return true
+	case ctype == "application/javascript", ctype == "application/json", ctype == "image/svg+xml",
+		ctype == "application/xml", ctype == "application/atom+xml", ctype == "application/feed+json":
+		return true
+	}
+	return false
 }
 
 // NewAssets reads every file of fsys. Names are paths within fsys.
@@ -35,12 +61,7 @@ func NewAssets(fsys fs.FS) (*Assets, error) {
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(b)
-		ct := mime.TypeByExtension(path.Ext(p))
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		a.files[p] = asset{hash: hex.EncodeToString(sum[:6]), body: b, ctype: ct}
+		a.files[p] = newAsset(p, b)
 		return nil
 	})
 	if err != nil {
@@ -53,12 +74,7 @@ func NewAssets(fsys fs.FS) (*Assets, error) {
 // package that owns them (the report's print stylesheet). Call it before
 // serving; Assets is read-only afterwards.
 func (a *Assets) Add(name string, body []byte) {
-	sum := sha256.Sum256(body)
-	ct := mime.TypeByExtension(path.Ext(name))
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	a.files[name] = asset{hash: hex.EncodeToString(sum[:6]), body: body, ctype: ct}
+	a.files[name] = newAsset(name, body)
 }
 
 // Path returns the hashed address of a file. It panics on an unknown name,
@@ -89,9 +105,20 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
 	w.Header().Set("ETag", `"`+f.hash+`"`)
+	w.Header().Add("Vary", "Accept-Encoding")
 	if r.Header.Get("If-None-Match") == `"`+f.hash+`"` {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	w.Write(f.body)
+	body, enc := f.body.Body(), ""
+	if Compressible(f.ctype) {
+		body, enc = f.body.For(r.Header.Get("Accept-Encoding"))
+	}
+	if enc != "" {
+		w.Header().Set("Content-Encoding", enc)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
 }
