@@ -179,7 +179,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 	a.Pages = site.NewPageCache(64<<20, a.DB.CacheGen)
 	siteH, err := site.New(site.Config{Apply: a.applySite(now), Log: a.Log, Reader: a.DB, Assets: assets, BaseURL: a.Config.BaseURL, Items: a.publishSite(),
 		Interact: a.interactSite(now), Search: a.DB, Catalog: a.DB, Cache: a.Pages, Syndication: a.DB,
-		Disclosures: a.DB, TemplateDir: a.templateDir()})
+		Disclosures: a.DB, TemplateDir: a.templateDir(), SearchLimit: a.searchLimit()})
 	if err != nil {
 		return fmt.Errorf("build public site: %w", err)
 	}
@@ -331,4 +331,15 @@ func (a *App) Close() error {
 		err = dberr
 	}
 	return err
+}
+
+// searchLimit is the per-address limit on public searches (--search-rate).
+func (a *App) searchLimit() *web.RateLimiter {
+	switch {
+	case a.Config.NoSearchLimit:
+		return web.NoRateLimit()
+	case a.Config.SearchRate > 0:
+		return web.NewRateLimiter(30, time.Duration(float64(time.Second)/a.Config.SearchRate), nil)
+	}
+	return nil // the site's default
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"gongkai/internal/config"
 	"gongkai/internal/demo"
 )
 
@@ -84,4 +85,31 @@ func TestSearchFindsAttachmentText(t *testing.T) {
 		r = citizen.get("/mzj/search?q=" + url.QueryEscape("注重实效"))
 		mustContain(t, "second phrase of the attachment", r.body, "找到 1 条结果")
 	})
+}
+
+// TestSearchRateSetting checks the per-address search limit and that
+// --search-rate 0 turns it off.
+func TestSearchRateSetting(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		cfg     config.Config
+		limited bool
+	}{
+		{"default: a burst of 30", config.Config{}, true},
+		{"turned off", config.Config{NoSearchLimit: true}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.cfg.DataDir = t.TempDir()
+			b := newEnv(t, tt.cfg).browser()
+			refused := 0
+			for range 40 {
+				if r := b.get("/search?q=" + url.QueryEscape("低保")); r.status == http.StatusTooManyRequests {
+					refused++
+				}
+			}
+			if got := refused > 0; got != tt.limited {
+				t.Errorf("%d of 40 searches refused; limited = %v, want %v", refused, got, tt.limited)
+			}
+		})
+	}
 }

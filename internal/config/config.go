@@ -44,6 +44,12 @@ type Config struct {
 	BackupDir string
 	// BackupKeep is how many daily backups are kept in BackupDir.
 	BackupKeep int
+	// SearchRate is how many searches a client address may run per
+	// second after a burst of 30; 0 means the default, one.
+	SearchRate float64
+	// NoSearchLimit turns that limit off (--search-rate 0): for load
+	// tests, or behind a proxy that hides client addresses.
+	NoSearchLimit bool
 }
 
 // Var is one setting: its flag name, environment variable, default and
@@ -69,6 +75,7 @@ func Vars() []Var {
 		{"security-contact", "GONGKAI_SECURITY_CONTACT", "", "contact for /.well-known/security.txt (RFC 9116), e.g. mailto:security@example.gov.cn; empty serves none", false},
 		{"backup-dir", "GONGKAI_BACKUP_DIR", "", "directory for the daily backup (database and files, .tar.gz); empty takes no scheduled backups", false},
 		{"backup-keep", "GONGKAI_BACKUP_KEEP", "7", "how many daily backups to keep in --backup-dir", false},
+		{"search-rate", "GONGKAI_SEARCH_RATE", "1", "searches per second a client address may run after a burst of 30; 0 turns the limit off (load tests, or behind a proxy that hides client addresses)", false},
 		{"smtp-url", "GONGKAI_SMTP_URL", "", "SMTP server for application deadline warnings, smtp://user:pass@host:587?from=gongkai@example.cn&to=office@example.cn; empty sends none", true},
 	}
 }
@@ -127,6 +134,11 @@ func Register(fs *flag.FlagSet, getenv func(string) string, only ...string) func
 			errs = append(errs, fmt.Errorf("--backup-keep %q: want a whole number of at least 1", get("backup-keep")))
 		} else {
 			cfg.BackupKeep = n
+		}
+		if r, err := strconv.ParseFloat(get("search-rate"), 64); err != nil || r < 0 || r > 1e6 {
+			errs = append(errs, fmt.Errorf("--search-rate %q: want a number of searches per second, 0 for no limit", get("search-rate")))
+		} else {
+			cfg.SearchRate, cfg.NoSearchLimit = r, r == 0
 		}
 		return cfg, errors.Join(append(errs, cfg.Validate())...)
 	}

@@ -56,3 +56,31 @@ func TestOperationsSettings(t *testing.T) {
 		})
 	}
 }
+
+func TestSearchRateSetting(t *testing.T) {
+	tests := []struct {
+		args    []string
+		rate    float64
+		off     bool
+		wantErr bool
+	}{
+		{nil, 1, false, false},
+		{[]string{"--search-rate", "5"}, 5, false, false},
+		{[]string{"--search-rate", "0.5"}, 0.5, false, false},
+		{[]string{"--search-rate", "0"}, 0, true, false},
+		{[]string{"--search-rate", "-1"}, 0, false, true},
+		{[]string{"--search-rate", "fast"}, 0, false, true},
+	}
+	for _, tt := range tests {
+		cfg, err := load(t, tt.args, nil)
+		if tt.wantErr {
+			if err == nil || !strings.Contains(err.Error(), "--search-rate") {
+				t.Errorf("%v: error = %v, want one naming --search-rate", tt.args, err)
+			}
+			continue
+		}
+		if err != nil || cfg.SearchRate != tt.rate || cfg.NoSearchLimit != tt.off {
+			t.Errorf("%v: rate %v off %v (%v), want %v %v", tt.args, cfg.SearchRate, cfg.NoSearchLimit, err, tt.rate, tt.off)
+		}
+	}
+}
