@@ -2,10 +2,12 @@ package site
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -98,20 +100,67 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) error {
 	if !p.All {
 		f.OrgIDs = []int64{sc.Org.ID}
 	}
-	hits, total, err := h.Search.Search(r.Context(), q, f, now)
+	hits, total, err := h.searchHits(r.Context(), sc, q, f, now)
 	if err != nil {
 		return err
+	}
+	p.Hits = hits
+	p.Total = total
+	if total > search.MaxCount {
+		p.Many, total = true, search.MaxCount
+	}
+	p.Pages = (total + searchPerPage - 1) / searchPerPage
+	return h.tmpl.Render(w, http.StatusOK, "search", p)
+}
+
+// searchMemo keeps recent search results for the cache generation they
+// were found at: in a rush (a policy just announced) many readers search
+// for the same words, and a result cannot change while nothing public
+// does. Keyed by the site, the query's terms, the filters and the day
+// (recency ranks by it). It holds the hits as shown (snippets, not the
+// documents' text), so it stays small.
+type searchMemo struct {
+	mu      sync.Mutex
+	gen     int64
+	results map[string]searchResult // guarded by mu
+}
+
+type searchResult struct {
+	hits  []searchHit
+	total int
+}
+
+// searchHits runs a search and makes its hits ready to show.
+func (h *handler) searchHits(ctx context.Context, sc *siteCtx, q search.Query, f search.Filter, now time.Time) ([]searchHit, int, error) {
+	var gen int64
+	key := fmt.Sprintf("%d|%s|%q|%v|%d|%d|%q|%d|%d|%s", sc.Org.ID, sc.Base, q.Terms, f.OrgIDs, f.ColumnID, f.Year, f.Genre, f.Offset, f.Limit, now.Format("2006-01-02"))
+	m := &h.searches
+	if h.Cache != nil {
+		gen = h.Cache.gen()
+		m.mu.Lock()
+		r, ok := m.results[key]
+		ok = ok && m.gen == gen
+		m.mu.Unlock()
+		if ok {
+			return r.hits, r.total, nil
+		}
+	}
+	found, total, err := h.Search.Search(ctx, q, f, now)
+	if err != nil {
+		return nil, 0, err
 	}
 	names := map[int64]org.Org{}
 	for _, o := range sc.Orgs {
 		names[o.ID] = o
 	}
-	for _, hit := range hits {
+	hits := make([]searchHit, 0, len(found))
+	for _, hit := range found {
 		o := names[hit.OrgID]
 		sh := searchHit{Hit: hit, OrgName: o.Name, Heading: search.Snippet(hit.Title, q, 200), Snippet: search.Snippet(hit.Text, q, 90)}
+		sh.Hit.Text = "" // shown through the snippet only
 		sh.URL = "/" + o.Site.PathPrefix + "/item/" + strconv.FormatInt(hit.ItemID, 10)
 		if o.ID == sc.Org.ID {
-			sh.URL = p.Base + "/item/" + strconv.FormatInt(hit.ItemID, 10)
+			sh.URL = sc.Base + "/item/" + strconv.FormatInt(hit.ItemID, 10)
 		}
 		switch hit.Validity {
 		case "expired":
@@ -119,12 +168,17 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) error {
 		case "repealed":
 			sh.Validity = "废止"
 		}
-		p.Hits = append(p.Hits, sh)
+		hits = append(hits, sh)
 	}
-	p.Total = total
-	if total > search.MaxCount {
-		p.Many, total = true, search.MaxCount
+	if h.Cache != nil {
+		m.mu.Lock()
+		if gen > m.gen || len(m.results) >= 1000 || m.results == nil {
+			m.gen, m.results = max(gen, m.gen), map[string]searchResult{}
+		}
+		if gen == m.gen {
+			m.results[key] = searchResult{hits: hits, total: total}
+		}
+		m.mu.Unlock()
 	}
-	p.Pages = (total + searchPerPage - 1) / searchPerPage
-	return h.tmpl.Render(w, http.StatusOK, "search", p)
+	return hits, total, nil
 }

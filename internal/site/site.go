@@ -75,7 +75,8 @@ type handler struct {
 	hant *hantConverter
 
 	qrCodes qrCache
-	items   itemMemo
+	items    itemMemo
+	searches searchMemo
 }
 
 // New returns the public site handler, to be mounted at /.

@@ -24,7 +24,8 @@ func (db *DB) BulkItems(ctx context.Context, orgID int64, orgCode string, column
 		err := db.Update(ctx, func(tx *Tx) error {
 			for i := start; i < end; i++ {
 				g := demo.GenerateItem(i)
-				published := now.Add(-time.Duration(i) * 37 * time.Minute)
+				// Later items are newer, as ids grow with publication.
+				published := now.Add(-time.Duration(n-1-i) * 37 * time.Minute)
 				year := published.In(china).Year()
 				serial, err := tx.NextIndexSerial(ctx, orgID, year)
 				if err != nil {

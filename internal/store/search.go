@@ -370,17 +370,24 @@ func (db *DB) Search(ctx context.Context, q search.Query, f search.Filter, today
 			parts = append(parts, `("`+strings.Join(orgs, `" OR "`)+`")`)
 		}
 		match := strings.Join(parts, " AND ")
-		// bm25 (negative: better matches more so; title terms weigh ten
-		// times body terms) picks the candidates inside the full-text
-		// query, where it must be computed; validity and recency then
-		// order them.
+		// The newest matches (item ids grow as items are created; FTS5
+		// walks them in that order and stops at the limit, so a common
+		// word does not score every match) are the candidates, as on
+		// PostgreSQL. bm25 (negative: better matches more so; title
+		// terms weigh ten times body terms) with validity and recency
+		// orders them.
+		// The page is chosen first and only its rows' text is read.
 		q1 = `
 			SELECT d.item_id, d.org_id, d.column_id, d.year, d.genre, d.validity, d.index_no, d.published_at, d.title, d.text
-			FROM (SELECT rowid AS rid, bm25(search_fts, 10.0, 1.0) AS score FROM search_fts WHERE search_fts MATCH ? ORDER BY score LIMIT ?) m
-			JOIN search_docs d ON d.item_id = m.rid
-			ORDER BY m.score * (CASE WHEN d.validity = 'valid' THEN 1.0 ELSE 0.3 END) / (1.0 + (? - d.pub_day) / 365.0 * 0.3), d.item_id DESC
-			LIMIT ? OFFSET ?`
-		args1 = []any{match, pool, epochDay(today), f.Limit, f.Offset}
+			FROM (
+				SELECT m.rid, m.score * (CASE WHEN c.validity = 'valid' THEN 1.0 ELSE 0.3 END) / (1.0 + (? - c.pub_day) / 365.0 * 0.3) AS rank
+				FROM (SELECT rowid AS rid, bm25(search_fts, 10.0, 1.0) AS score FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?) m
+				JOIN search_docs c ON c.item_id = m.rid
+				ORDER BY rank, m.rid DESC
+				LIMIT ? OFFSET ?) top
+			JOIN search_docs d ON d.item_id = top.rid
+			ORDER BY top.rank, d.item_id DESC`
+		args1 = []any{epochDay(today), match, pool, f.Limit, f.Offset}
 		q2 = `SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT ?)`
 		args2 = []any{match, search.MaxCount + 1}
 	}
