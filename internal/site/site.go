@@ -74,7 +74,7 @@ type handler struct {
 	mux  *http.ServeMux // routes relative to an org's base path
 	hant *hantConverter
 
-	qrCodes qrCache
+	qrCodes  qrCache
 	items    itemMemo
 	searches searchMemo
 }
