@@ -368,7 +368,7 @@ func fetchOutside(ctx context.Context, client *http.Client, u string, timeout ti
 	return 0, fmt.Sprintf("连接失败（%T）", last)
 }
 
-// JobInspectDaily starts an inspection of every org's site each day.
+// JobInspectDaily starts an inspection of every org's site each night.
 const JobInspectDaily = "inspect.daily"
 
 // setupInspect registers the inspection jobs: a run started from the
@@ -387,7 +387,9 @@ func (a *App) setupInspect() error {
 		}
 		return nil
 	})
-	return a.Jobs.Every(JobInspectDaily, 24*time.Hour, nil)
+	// At 02:00 China time: a crawl of every page belongs in the quiet
+	// hours, never at start-up or in the morning rush.
+	return a.Jobs.Daily(JobInspectDaily, 18*time.Hour, nil)
 }
 
 // runInspection carries out one run, recording progress every few pages

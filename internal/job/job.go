@@ -93,6 +93,10 @@ type periodic struct {
 	kind    string
 	every   time.Duration
 	payload json.RawMessage
+	// at shifts the slots from UTC midnight (Daily); next makes Schedule
+	// enqueue the coming slot instead of the current, already begun one.
+	at   time.Duration
+	next bool
 }
 
 // Runner claims and runs jobs. Create it with NewRunner, register handlers
@@ -144,15 +148,33 @@ func (r *Runner) Every(kind string, interval time.Duration, payload any) error {
 	return nil
 }
 
-// Schedule enqueues the current slot of every periodic job; Run calls it
-// on each poll.
+// Daily runs kind once a day at the time of day at (in UTC; 18h is
+// 02:00 China time), for heavy work that belongs in the quiet hours. The
+// next slot is enqueued ahead, so a new installation waits for the first
+// one, and a slot the server was down for runs when it starts again.
+func (r *Runner) Daily(kind string, at time.Duration, payload any) error {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.periodic = append(r.periodic, periodic{kind: kind, every: 24 * time.Hour, payload: b, at: at, next: true})
+	return nil
+}
+
+// Schedule enqueues the current slot of every periodic job (the next one
+// of Daily jobs); Run calls it on each poll.
 func (r *Runner) Schedule(ctx context.Context) error {
 	r.mu.Lock()
 	ps := append([]periodic(nil), r.periodic...)
 	r.mu.Unlock()
 	now := r.now().UTC()
 	for _, p := range ps {
-		slot := now.Truncate(p.every)
+		slot := now.Add(-p.at).Truncate(p.every).Add(p.at)
+		if p.next {
+			slot = slot.Add(p.every)
+		}
 		j := Job{Kind: p.kind, Payload: p.payload, RunAt: slot, UniqueKey: fmt.Sprintf("%s@%s", p.kind, slot.Format(time.RFC3339))}
 		if err := r.q.EnqueueJob(ctx, j); err != nil {
 			return fmt.Errorf("schedule %s: %w", p.kind, err)

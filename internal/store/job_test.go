@@ -89,6 +89,34 @@ func TestJobQueue(t *testing.T) {
 	})
 }
 
+// TestDailyJobWaitsForItsHour checks that a Daily job first runs at its
+// hour, not when the server starts, and once per day after that.
+func TestDailyJobWaitsForItsHour(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		now := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC) // 09:00 in China
+		r := job.NewRunner(db, slog.New(slog.DiscardHandler), func() time.Time { return now })
+		var ran []time.Time
+		r.Handle("nightly", func(ctx context.Context, j job.Job) error { ran = append(ran, now); return nil })
+		if err := r.Daily("nightly", 18*time.Hour, nil); err != nil { // 02:00 in China
+			t.Fatal(err)
+		}
+		for range 48 * 2 { // two days, every half hour
+			if err := r.Schedule(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.RunDue(ctx); err != nil {
+				t.Fatal(err)
+			}
+			now = now.Add(30 * time.Minute)
+		}
+		want := []time.Time{time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC), time.Date(2026, 3, 3, 18, 0, 0, 0, time.UTC)}
+		if len(ran) != 2 || !ran[0].Equal(want[0]) || !ran[1].Equal(want[1]) {
+			t.Errorf("ran at %v, want %v", ran, want)
+		}
+	})
+}
+
 func TestJobLeaseExpiryLetsAnotherRunnerTakeOver(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
