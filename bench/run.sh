@@ -8,6 +8,7 @@
 #
 #   bash bench/run.sh                 # full run
 #   ITEMS=5000 DURATION=5s bash bench/run.sh   # quick look
+#   DATA=/tmp/bench-data bash bench/run.sh      # keep the data set for the next run
 #
 # Needs wrk and nginx (Debian packages; installed when missing, as root).
 set -euo pipefail
@@ -37,20 +38,29 @@ trap cleanup EXIT
 
 echo "building gongkai and a site with $ITEMS items…" >&2
 go build -o "$work/gongkai" ./cmd/gongkai
-start=$(date +%s)
-"$work/gongkai" demo --data "$work/data" --items "$ITEMS" >/dev/null
-echo "data set ready in $(( $(date +%s) - start ))s" >&2
+data=${DATA:-$work/data}
+if [ -f "$data/gongkai.db" ]; then
+	echo "using the data set in $data" >&2
+	"$work/gongkai" migrate --data "$data" >/dev/null
+else
+	start=$(date +%s)
+	"$work/gongkai" demo --data "$data" --items "$ITEMS" >/dev/null
+	echo "data set ready in $(( $(date +%s) - start ))s" >&2
+fi
 
 # One client address makes every request here, so the per-address search
 # limit is turned off (--search-rate 0).
-"$work/gongkai" serve --data "$work/data" --addr "127.0.0.1:$PORT" --log-level warn --search-rate 0 >/dev/null 2>"$work/serve.log" &
+"$work/gongkai" serve --data "$data" --addr "127.0.0.1:$PORT" --log-level warn --search-rate 0 >/dev/null 2>"$work/serve.log" &
 server=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 
 base="http://127.0.0.1:$PORT"
 item=$(curl -sf "$base/api/v1/items?limit=1" | grep -o '"id": *[0-9]*' | head -n1 | grep -o '[0-9]*$')
 mkdir -p "$work/www"
+# nginx's workers run as an unprivileged user: let them read the page.
+chmod 755 "$work" "$work/www"
 curl -sf "$base/item/$item" >"$work/www/item.html"
+chmod 644 "$work/www/item.html"
 
 cat >"$work/nginx.conf" <<CONF
 worker_processes 2;
@@ -104,7 +114,7 @@ results+=("$(run "search" "$base" "$work/search.lua")")
 peak=$(awk '/VmHWM/ {print $2 / 1024 " MB"}' "/proc/$server/status")
 
 start=$(date +%s.%N)
-export_out=$("$work/gongkai" export --data "$work/data" --out "$work/export" 2>/dev/null)
+export_out=$("$work/gongkai" export --data "$data" --out "$work/export" 2>/dev/null)
 export_rate=$(echo "$export_out" | grep -o '([0-9]* pages/s)' | tr -d '()')
 
 nginx_rps=$(echo "${results[0]}" | cut -d'|' -f2)

@@ -52,12 +52,19 @@ func (db *DB) Catalog(ctx context.Context, f catalog.Filter) ([]catalog.Row, int
 			where = append(where, `i.first_published_at >= ? AND i.first_published_at < ?`)
 			args = append(args, tx.t(time.Date(f.Year, 1, 1, 0, 0, 0, 0, china)), tx.t(time.Date(f.Year+1, 1, 1, 0, 0, 0, 0, china)))
 		}
-		q := `SELECT i.id, i.org_id, COALESCE(i.index_no, ''), v.title, v.summary, v.issuer, v.topic, v.genre, v.doc_no, v.written_date,
-				i.first_published_at, i.validity, COUNT(*) OVER ()` + from
 		for _, w := range where {
-			q += ` AND ` + w
+			from += ` AND ` + w
 		}
-		q += ` ORDER BY i.first_published_at DESC, i.id DESC LIMIT ? OFFSET ?`
+		// Counted apart: a window count would carry every match through
+		// the sort, where the page needs only the first rows.
+		if err := tx.queryRow(ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
+			return fmt.Errorf("count catalog: %w", err)
+		}
+		if total == 0 || f.Offset >= total {
+			return nil
+		}
+		q := `SELECT i.id, i.org_id, COALESCE(i.index_no, ''), v.title, v.summary, v.issuer, v.topic, v.genre, v.doc_no, v.written_date,
+				i.first_published_at, i.validity` + from + ` ORDER BY i.first_published_at DESC, i.id DESC LIMIT ? OFFSET ?`
 		args = append(args, f.Limit, f.Offset)
 		rows, err := tx.query(ctx, q, args...)
 		if err != nil {
@@ -67,7 +74,7 @@ func (db *DB) Catalog(ctx context.Context, f catalog.Filter) ([]catalog.Row, int
 		for rows.Next() {
 			var r catalog.Row
 			if err := rows.Scan(&r.ItemID, &r.OrgID, &r.IndexNo, &r.Title, &r.Summary, &r.Issuer, &r.Topic, &r.Genre, &r.DocNo, &r.WrittenDate,
-				timeCol{&r.PublishedAt}, &r.Validity, &total); err != nil {
+				timeCol{&r.PublishedAt}, &r.Validity); err != nil {
 				return fmt.Errorf("scan catalog row: %w", err)
 			}
 			out = append(out, r)

@@ -398,25 +398,46 @@ func (tx *Tx) Items(ctx context.Context, f publish.Filter) ([]publish.Listed, in
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 20
 	}
-	q := `SELECT ` + itemCols + `, ` + prefixed("v.", versionCols) + `, COUNT(*) OVER ()` + itemFrom +
-		` JOIN item_versions v ON v.item_id = i.id AND ` + verJoin
+	from := ` FROM items i JOIN item_versions v ON v.item_id = i.id AND ` + verJoin
 	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, ` AND `)
+		from += ` WHERE ` + strings.Join(where, ` AND `)
 	}
+	order := ` ORDER BY i.updated_at DESC, i.id DESC`
 	if f.Public {
-		q += ` ORDER BY i.first_published_at DESC, i.id DESC`
-	} else {
-		q += ` ORDER BY i.updated_at DESC, i.id DESC`
+		order = ` ORDER BY i.first_published_at DESC, i.id DESC`
 	}
-	q += ` LIMIT ? OFFSET ?`
-	args = append(args, f.Limit, f.Offset)
-	rows, err := tx.query(ctx, q, args...)
+	return tx.listedPage(ctx, from, order, verJoin, args, f.Limit, f.Offset)
+}
+
+// listedPage reads one page of a listing: the count, then the page's
+// item ids (from, the FROM and WHERE clauses over items i and versions v,
+// in order), then those items with their versions (joined by verJoin).
+// Counting and choosing apart keeps a deep page of a long column from
+// carrying every matching row's body through a sort.
+func (tx *Tx) listedPage(ctx context.Context, from, order, verJoin string, args []any, limit, offset int) ([]publish.Listed, int, error) {
+	total := 0
+	if err := tx.queryRow(ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count items: %w", err)
+	}
+	if total == 0 || offset >= total {
+		return nil, total, nil
+	}
+	ids, err := tx.queryIDs(ctx, `SELECT i.id`+from+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil || len(ids) == 0 {
+		return nil, total, err
+	}
+	idArgs := make([]any, len(ids))
+	for i, id := range ids {
+		idArgs[i] = id
+	}
+	q := `SELECT ` + itemCols + `, ` + prefixed("v.", versionCols) + itemFrom + ` JOIN item_versions v ON v.item_id = i.id AND ` + verJoin +
+		` WHERE i.id IN (` + placeholders(len(ids)) + `)` + order
+	rows, err := tx.query(ctx, q, idArgs...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("select items: %w", err)
 	}
 	defer rows.Close()
 	var out []publish.Listed
-	total := 0
 	for rows.Next() {
 		var l publish.Listed
 		var it = &l.Item
@@ -428,7 +449,7 @@ func (tx *Tx) Items(ctx context.Context, f publish.Filter) ([]publish.Listed, in
 			&v.ItemID, &v.Number, &v.Rev, &v.Title, &v.Subtitle, &v.Summary, &v.Body, &v.Source, &v.Author, &v.ColumnID, &cols,
 			&v.DocNo, &v.Issuer, &v.Topic, &v.Genre, &written, &formed, &v.Disclosure, &v.Keywords, &v.ChangeNote, &v.AuthorID, &v.AuthorName,
 			&editors, timeCol{&v.CreatedAt}, timeCol{&v.UpdatedAt}, timeCol{&v.SubmittedAt}, &v.SectionBy, timeCol{&v.SectionAt},
-			&v.ReviewBy, timeCol{&v.ReviewAt}, timeCol{&v.PublishedAt}, &total)
+			&v.ReviewBy, timeCol{&v.ReviewAt}, timeCol{&v.PublishedAt})
 		if err != nil {
 			return nil, 0, fmt.Errorf("scan item: %w", err)
 		}
@@ -438,6 +459,24 @@ func (tx *Tx) Items(ctx context.Context, f publish.Filter) ([]publish.Listed, in
 		out = append(out, l)
 	}
 	return out, total, rows.Err()
+}
+
+// queryIDs returns the first column of q's rows.
+func (tx *Tx) queryIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("select ids: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }

@@ -175,12 +175,10 @@ func (db *DB) ColumnListing(ctx context.Context, orgID, columnID int64, limit, o
 	if limit <= 0 || limit > 200 {
 		limit = 20
 	}
-	q := `SELECT ` + itemCols + `, ` + prefixed("v.", versionCols) + `, COUNT(*) OVER ()` + itemFrom +
-		` JOIN item_versions v ON v.item_id = i.id AND v.number = i.live_version
+	const from = ` FROM items i JOIN item_versions v ON v.item_id = i.id AND v.number = i.live_version
 		WHERE i.live_version > 0 AND i.state <> 'withdrawn' AND (
 			(i.org_id = ? AND i.id IN (SELECT item_id FROM item_columns WHERE column_id = ?))
-			OR i.id IN (SELECT item_id FROM pushes WHERE to_org_id = ? AND column_id = ? AND state = 'accepted' AND item_id > 0))
-		ORDER BY i.first_published_at DESC, i.id DESC LIMIT ? OFFSET ?`
+			OR i.id IN (SELECT item_id FROM pushes WHERE to_org_id = ? AND column_id = ? AND state = 'accepted' AND item_id > 0))`
 	err = db.View(ctx, func(tx *Tx) error {
 		remote, err := tx.remoteListed(ctx, orgID, columnID)
 		if err != nil {
@@ -193,32 +191,10 @@ func (db *DB) ColumnListing(ctx context.Context, orgID, columnID int64, limit, o
 		if len(remote) > 0 {
 			lim, off = offset+limit, 0
 		}
-		rows, err := tx.query(ctx, q, orgID, columnID, orgID, columnID, lim, off)
+		out, total, err = tx.listedPage(ctx, from, ` ORDER BY i.first_published_at DESC, i.id DESC`, `v.number = i.live_version`,
+			[]any{orgID, columnID, orgID, columnID}, lim, off)
 		if err != nil {
-			return fmt.Errorf("select column listing: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var l publish.Listed
-			it, v := &l.Item, &l.Version
-			var vdate, cols, editors, written, formed string
-			err := rows.Scan(&it.ID, &it.OrgID, &it.OrgCode, &it.State, &it.Current, &it.Live, strCol{&it.IndexNo}, &it.ColumnID, &it.Title,
-				&it.Validity, &vdate, timeCol{&it.FirstPublishedAt}, timeCol{&it.LastPublishedAt}, timeCol{&it.ScheduledAt},
-				&it.Reason, &it.CreatedBy, timeCol{&it.CreatedAt}, timeCol{&it.UpdatedAt},
-				&v.ItemID, &v.Number, &v.Rev, &v.Title, &v.Subtitle, &v.Summary, &v.Body, &v.Source, &v.Author, &v.ColumnID, &cols,
-				&v.DocNo, &v.Issuer, &v.Topic, &v.Genre, &written, &formed, &v.Disclosure, &v.Keywords, &v.ChangeNote, &v.AuthorID, &v.AuthorName,
-				&editors, timeCol{&v.CreatedAt}, timeCol{&v.UpdatedAt}, timeCol{&v.SubmittedAt}, &v.SectionBy, timeCol{&v.SectionAt},
-				&v.ReviewBy, timeCol{&v.ReviewAt}, timeCol{&v.PublishedAt}, &total)
-			if err != nil {
-				return fmt.Errorf("scan column listing: %w", err)
-			}
-			it.ValidityDate = parseDay(vdate)
-			v.Columns, v.Editors = splitIDs(cols), splitIDs(editors)
-			v.WrittenDate, v.FormedDate = parseDay(written), parseDay(formed)
-			out = append(out, l)
-		}
-		if err := rows.Err(); err != nil {
-			return err
+			return fmt.Errorf("column listing: %w", err)
 		}
 		if len(remote) == 0 {
 			return nil
