@@ -58,6 +58,19 @@ type listing struct {
 	Pages   int
 	PrevURL string
 	NextURL string
+	// FirstURL and LastURL are set when the list has more than one page;
+	// Near are the numbered pages around this one.
+	FirstURL, LastURL string
+	Near              []pageLink
+	// JumpURL is where the go-to-page form sends ?page=N (it redirects to
+	// the page's own address).
+	JumpURL string
+}
+
+type pageLink struct {
+	N       int
+	URL     string
+	Current bool
 }
 
 // perPage is how many items a column page lists.
@@ -93,13 +106,23 @@ func (h *handler) columnItems(r *http.Request, sc *siteCtx, c org.Column) (listi
 	// Further pages have addresses of their own, without a query
 	// string, so a static export and crawlers reach every item by links.
 	base := sc.Base + "/col/" + c.Slug + "/"
-	if l.Page == 2 {
-		l.PrevURL = base
-	} else if l.Page > 2 {
-		l.PrevURL = base + "page/" + strconv.Itoa(l.Page-1) + "/"
+	pageURL := func(n int) string {
+		if n <= 1 {
+			return base
+		}
+		return base + "page/" + strconv.Itoa(n) + "/"
+	}
+	if l.Pages > 1 {
+		l.FirstURL, l.LastURL, l.JumpURL = base, pageURL(l.Pages), base
+		for n := max(1, l.Page-2); n <= min(l.Pages, l.Page+2); n++ {
+			l.Near = append(l.Near, pageLink{N: n, URL: pageURL(n), Current: n == l.Page})
+		}
+	}
+	if l.Page > 1 {
+		l.PrevURL = pageURL(l.Page - 1)
 	}
 	if l.Page < l.Pages {
-		l.NextURL = base + "page/" + strconv.Itoa(l.Page+1) + "/"
+		l.NextURL = pageURL(l.Page + 1)
 	}
 	return l, nil
 }

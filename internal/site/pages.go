@@ -259,8 +259,16 @@ func (h *handler) column(w http.ResponseWriter, r *http.Request) error {
 	if q := r.URL.Query().Get("page"); q != "" && r.PathValue("n") == "" {
 		// Addresses of the former paging by query string.
 		to := sc.Base + "/col/" + c.Slug + "/"
-		if n, err := strconv.Atoi(q); err == nil && n > 1 {
-			to += "page/" + strconv.Itoa(n) + "/"
+		if n, err := strconv.Atoi(q); err == nil && n > 1 && h.Items.Items != nil {
+			// A page past the last (typed into the go-to box) goes to
+			// the last.
+			_, total, err := h.listColumn(r.Context(), sc.Org.ID, c.ID, 1, 0)
+			if err != nil {
+				return err
+			}
+			if n = min(n, (total+perPage-1)/perPage); n > 1 {
+				to += "page/" + strconv.Itoa(n) + "/"
+			}
 		}
 		http.Redirect(w, r, to, http.StatusMovedPermanently)
 		return nil
