@@ -34,11 +34,28 @@ func TestPublishedItemsInBrowser(t *testing.T) {
 			updated = l.Item.ID
 		}
 	}
+	// A long column, for the pager.
+	bureau, err := s.app.DB.OrgByCode(t.Context(), "42130021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, err := s.app.DB.Columns(t.Context(), bureau.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cols {
+		if c.Slug == "jgdj" {
+			if err := s.app.DB.BulkItems(t.Context(), bureau.ID, bureau.Code, []int64{c.ID}, 45, time.Now(), nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	pages := []struct{ name, path, want string }{
 		{"item-repealed", fmt.Sprintf("/item/%d", repealed), "本文件已废止"},
 		{"item-updated", fmt.Sprintf("/item/%d", updated), "更新记录"},
 		{"column-items", "/col/tzgg/", "关于开展2026年社会救助政策宣传月活动的通知"},
 		{"home-items", "/", "内地居民结婚登记办事指南"},
+		{"column-paged", "/col/jgdj/page/2/", "第2/3页"},
 	}
 	for _, width := range []int{375, 1280} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
@@ -53,6 +70,15 @@ func TestPublishedItemsInBrowser(t *testing.T) {
 					t.Errorf("%s: page text lacks %q", p.name, p.want)
 				}
 				s.check(tb, fmt.Sprintf("public-%s-%d", p.name, width))
+			}
+			// The go-to-page box leads to the page's own address.
+			tb.do(chromedp.Navigate(s.url+"/col/jgdj/"),
+				chromedp.SetValue(chromedp.CSS("#page-no"), "3"),
+				chromedp.Click(chromedp.CSS("form.jump button")),
+				chromedp.WaitVisible(chromedp.CSS(`a[rel="prev"][href="/col/jgdj/page/2/"]`)))
+			loc, err := chromedp.Run(tb.ctx, chromedp.Location())
+			if err != nil || !strings.HasSuffix(loc, "/col/jgdj/page/3/") {
+				t.Errorf("go to page 3 ended at %s (%v)", loc, err)
 			}
 		})
 	}
