@@ -108,14 +108,11 @@ results=()
 results+=("$(run "nginx, static item page" "http://127.0.0.1:$NGINX_PORT/item.html")")
 results+=("$(run "home page" "$base/")")
 results+=("$(run "column page" "$base/col/tzgg/")")
+results+=("$(run "column page 500" "$base/col/tzgg/page/500/")")
 results+=("$(run "item page" "$base/item/$item")")
 results+=("$(run "item page, Traditional" "$base/zh-hant/item/$item")")
 results+=("$(run "search" "$base" "$work/search.lua")")
 peak=$(awk '/VmHWM/ {print $2 / 1024 " MB"}' "/proc/$server/status")
-
-start=$(date +%s.%N)
-export_out=$("$work/gongkai" export --data "$data" --out "$work/export" 2>/dev/null)
-export_rate=$(echo "$export_out" | grep -o '([0-9]* pages/s)' | tr -d '()')
 
 nginx_rps=$(echo "${results[0]}" | cut -d'|' -f2)
 echo
@@ -129,4 +126,9 @@ for r in "${results[@]}"; do
 	echo "| $name | $rps | $p50 | $p95 | $p99 | $failed | $ratio |"
 done
 echo
-echo "Server peak memory (VmHWM): $peak. Static export: $export_rate."
+echo "Server peak memory (VmHWM): $peak."
+start=$(date +%s.%N)
+export_out=$("$work/gongkai" export --data "$data" --out "$work/export" 2>/dev/null)
+export_rate=$(echo "$export_out" | grep -o '([0-9]* pages/s)' | tr -d '()')
+
+echo "Static export: $export_rate ($(echo "$export_out" | grep -o 'exported [0-9]* pages'))."

@@ -426,6 +426,16 @@ func (tx *Tx) listedPage(ctx context.Context, from, order, verJoin string, args 
 	if err != nil || len(ids) == 0 {
 		return nil, total, err
 	}
+	out, err := tx.listedRows(ctx, ids, verJoin, order)
+	return out, total, err
+}
+
+// listedRows reads the items ids with their versions (joined by verJoin),
+// in order.
+func (tx *Tx) listedRows(ctx context.Context, ids []int64, verJoin, order string) ([]publish.Listed, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
 	idArgs := make([]any, len(ids))
 	for i, id := range ids {
 		idArgs[i] = id
@@ -434,7 +444,7 @@ func (tx *Tx) listedPage(ctx context.Context, from, order, verJoin string, args 
 		` WHERE i.id IN (` + placeholders(len(ids)) + `)` + order
 	rows, err := tx.query(ctx, q, idArgs...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("select items: %w", err)
+		return nil, fmt.Errorf("select items: %w", err)
 	}
 	defer rows.Close()
 	var out []publish.Listed
@@ -451,14 +461,14 @@ func (tx *Tx) listedPage(ctx context.Context, from, order, verJoin string, args 
 			&editors, timeCol{&v.CreatedAt}, timeCol{&v.UpdatedAt}, timeCol{&v.SubmittedAt}, &v.SectionBy, timeCol{&v.SectionAt},
 			&v.ReviewBy, timeCol{&v.ReviewAt}, timeCol{&v.PublishedAt})
 		if err != nil {
-			return nil, 0, fmt.Errorf("scan item: %w", err)
+			return nil, fmt.Errorf("scan item: %w", err)
 		}
 		it.ValidityDate = parseDay(vdate)
 		v.Columns, v.Editors = splitIDs(cols), splitIDs(editors)
 		v.WrittenDate, v.FormedDate = parseDay(written), parseDay(formed)
 		out = append(out, l)
 	}
-	return out, total, rows.Err()
+	return out, rows.Err()
 }
 
 // queryIDs returns the first column of q's rows.

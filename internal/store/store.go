@@ -46,6 +46,7 @@ type DB struct {
 	now     func() time.Time
 	gen     atomic.Int64 // the cache generation as last read; see CacheGen
 	texts   atomic.Pointer[TextSource]
+	columns columnOrders // see ColumnListing
 }
 
 // Options configure Open.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"gongkai/internal/publish"
@@ -175,10 +176,6 @@ func (db *DB) ColumnListing(ctx context.Context, orgID, columnID int64, limit, o
 	if limit <= 0 || limit > 200 {
 		limit = 20
 	}
-	const from = ` FROM items i JOIN item_versions v ON v.item_id = i.id AND v.number = i.live_version
-		WHERE i.live_version > 0 AND i.state <> 'withdrawn' AND (
-			(i.org_id = ? AND i.id IN (SELECT item_id FROM item_columns WHERE column_id = ?))
-			OR i.id IN (SELECT item_id FROM pushes WHERE to_org_id = ? AND column_id = ? AND state = 'accepted' AND item_id > 0))`
 	err = db.View(ctx, func(tx *Tx) error {
 		remote, err := tx.remoteListed(ctx, orgID, columnID)
 		if err != nil {
@@ -191,10 +188,16 @@ func (db *DB) ColumnListing(ctx context.Context, orgID, columnID int64, limit, o
 		if len(remote) > 0 {
 			lim, off = offset+limit, 0
 		}
-		out, total, err = tx.listedPage(ctx, from, ` ORDER BY i.first_published_at DESC, i.id DESC`, `v.number = i.live_version`,
-			[]any{orgID, columnID, orgID, columnID}, lim, off)
+		ids, err := db.columnOrder(ctx, tx, orgID, columnID)
 		if err != nil {
-			return fmt.Errorf("column listing: %w", err)
+			return err
+		}
+		total = len(ids)
+		if off < len(ids) {
+			out, err = tx.listedRows(ctx, ids[off:min(off+lim, len(ids))], `v.number = i.live_version`, ` ORDER BY i.first_published_at DESC, i.id DESC`)
+			if err != nil {
+				return fmt.Errorf("column listing: %w", err)
+			}
 		}
 		if len(remote) == 0 {
 			return nil
@@ -397,4 +400,51 @@ func (db *DB) StalePushTargets(ctx context.Context) (out []syndicate.Target, err
 		return rows.Err()
 	})
 	return out, err
+}
+
+// columnOrders keeps each column's public items in listing order for the
+// cache generation they were read at (the generation changes whenever a
+// public item, a column or a push does), so any page of a long column is
+// a slice: deep pages cost what the first does.
+type columnOrders struct {
+	mu   sync.Mutex
+	gen  int64
+	byID map[[2]int64][]int64 // (org, column) → item ids; guarded by mu
+}
+
+// columnOrder returns the ids of the column's own public items and of
+// the items pushed into it, newest first. Callers must not change it.
+func (db *DB) columnOrder(ctx context.Context, tx *Tx, orgID, columnID int64) ([]int64, error) {
+	gen := db.CacheGen()
+	key := [2]int64{orgID, columnID}
+	c := &db.columns
+	c.mu.Lock()
+	ids, ok := c.byID[key]
+	ok = ok && c.gen == gen
+	c.mu.Unlock()
+	if ok {
+		return ids, nil
+	}
+	// Two selects joined by UNION, not one with OR, so each uses its index.
+	ids, err := tx.queryIDs(ctx, `
+		SELECT id FROM (
+			SELECT i.id, i.first_published_at FROM items i
+			WHERE i.org_id = ? AND i.live_version > 0 AND i.state <> 'withdrawn' AND i.id IN (SELECT item_id FROM item_columns WHERE column_id = ?)
+			UNION
+			SELECT i.id, i.first_published_at FROM items i
+			WHERE i.live_version > 0 AND i.state <> 'withdrawn'
+				AND i.id IN (SELECT item_id FROM pushes WHERE to_org_id = ? AND column_id = ? AND state = 'accepted' AND item_id > 0)) u
+		ORDER BY first_published_at DESC, id DESC`, orgID, columnID, orgID, columnID)
+	if err != nil {
+		return nil, fmt.Errorf("column listing order: %w", err)
+	}
+	c.mu.Lock()
+	if gen > c.gen || c.byID == nil || len(c.byID) >= 1000 {
+		c.gen, c.byID = max(gen, c.gen), map[[2]int64][]int64{}
+	}
+	if gen == c.gen {
+		c.byID[key] = ids
+	}
+	c.mu.Unlock()
+	return ids, nil
 }
