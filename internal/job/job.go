@@ -44,7 +44,11 @@ type Job struct {
 	Attempts    int
 	MaxAttempts int    // 0 means DefaultMaxAttempts
 	UniqueKey   string // optional: at most one pending or running job per key
-	LastError   string
+	// Once makes UniqueKey hold for jobs in any state: a slot of a
+	// periodic job that already ran, on this node or another, is not
+	// enqueued again. Not stored.
+	Once      bool
+	LastError string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -97,6 +101,7 @@ type periodic struct {
 	// enqueue the coming slot instead of the current, already begun one.
 	at   time.Duration
 	next bool
+	last time.Time // the slot this process last enqueued
 }
 
 // Runner claims and runs jobs. Create it with NewRunner, register handlers
@@ -170,15 +175,25 @@ func (r *Runner) Schedule(ctx context.Context) error {
 	ps := append([]periodic(nil), r.periodic...)
 	r.mu.Unlock()
 	now := r.now().UTC()
-	for _, p := range ps {
+	for i, p := range ps {
 		slot := now.Add(-p.at).Truncate(p.every).Add(p.at)
 		if p.next {
 			slot = slot.Add(p.every)
 		}
-		j := Job{Kind: p.kind, Payload: p.payload, RunAt: slot, UniqueKey: fmt.Sprintf("%s@%s", p.kind, slot.Format(time.RFC3339))}
+		if slot.Equal(p.last) {
+			continue // enqueued already by this process
+		}
+		// Once: a slot that ran (before a restart, or on another node)
+		// is not run again.
+		j := Job{Kind: p.kind, Payload: p.payload, RunAt: slot, UniqueKey: fmt.Sprintf("%s@%s", p.kind, slot.Format(time.RFC3339)), Once: true}
 		if err := r.q.EnqueueJob(ctx, j); err != nil {
 			return fmt.Errorf("schedule %s: %w", p.kind, err)
 		}
+		r.mu.Lock()
+		if i < len(r.periodic) && r.periodic[i].kind == p.kind {
+			r.periodic[i].last = slot
+		}
+		r.mu.Unlock()
 	}
 	return nil
 }

@@ -32,11 +32,17 @@ func (tx *Tx) Enqueue(ctx context.Context, j job.Job) error {
 	if j.RunAt.IsZero() {
 		j.RunAt = tx.now
 	}
+	args := []any{j.Kind, string(j.Payload), tx.t(j.RunAt), j.MaxAttempts, nullStr(j.UniqueKey), tx.t(tx.now), tx.t(tx.now)}
+	// SQLite needs a WHERE in an INSERT … SELECT with an upsert clause.
+	once := ` WHERE true`
+	if j.Once && j.UniqueKey != "" {
+		once = ` WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE unique_key = ?)`
+		args = append(args, j.UniqueKey)
+	}
 	_, err := tx.exec(ctx, `
 		INSERT INTO jobs (kind, payload, state, run_at, max_attempts, unique_key, created_at, updated_at)
-		VALUES (?, ?, 'pending', ?, ?, ?, ?, ?)
-		ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('pending', 'running') DO NOTHING`,
-		j.Kind, string(j.Payload), tx.t(j.RunAt), j.MaxAttempts, nullStr(j.UniqueKey), tx.t(tx.now), tx.t(tx.now))
+		SELECT ?, ?, 'pending', ?, ?, ?, ?, ?`+once+`
+		ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('pending', 'running') DO NOTHING`, args...)
 	if err != nil {
 		return fmt.Errorf("enqueue %s: %w", j.Kind, err)
 	}

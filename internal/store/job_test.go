@@ -86,6 +86,27 @@ func TestJobQueue(t *testing.T) {
 		if n != 1 {
 			t.Errorf("periodic job ran %d times in one slot, want 1", n)
 		}
+		// Nor again once done, in this process or after a restart (a
+		// new runner) or on another node.
+		r.Schedule(ctx)
+		again := job.NewRunner(db, slog.New(slog.DiscardHandler), clock)
+		again.Handle("ok", func(ctx context.Context, j job.Job) error { return nil })
+		if err := again.Every("ok", 24*time.Hour, "daily"); err != nil {
+			t.Fatal(err)
+		}
+		again.Schedule(ctx)
+		n1, _ := r.RunDue(ctx)
+		n2, _ := again.RunDue(ctx)
+		if n1+n2 != 0 {
+			t.Errorf("a periodic slot that ran was run %d more times", n1+n2)
+		}
+		// The next slot runs.
+		now = now.Add(24 * time.Hour)
+		r.Schedule(ctx)
+		again.Schedule(ctx)
+		if n, _ := r.RunDue(ctx); n != 1 {
+			t.Errorf("next day's slot ran %d times, want 1", n)
+		}
 	})
 }
 
