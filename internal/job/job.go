@@ -49,8 +49,8 @@ type Job struct {
 	// enqueued again. Not stored.
 	Once      bool
 	LastError string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // DefaultMaxAttempts is how often a failing job is tried before it is
