@@ -143,13 +143,18 @@ func (r *Runner) Handle(kind string, h Handler) {
 // (a daily job runs once per UTC day). Each slot is a job with a unique
 // key, so several nodes schedule it only once.
 func (r *Runner) Every(kind string, interval time.Duration, payload any) error {
+	return r.addPeriodic(periodic{kind: kind, every: interval}, payload)
+}
+
+func (r *Runner) addPeriodic(p periodic, payload any) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return err
 	}
+	p.payload = b
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.periodic = append(r.periodic, periodic{kind: kind, every: interval, payload: b})
+	r.periodic = append(r.periodic, p)
 	return nil
 }
 
@@ -158,14 +163,7 @@ func (r *Runner) Every(kind string, interval time.Duration, payload any) error {
 // next slot is enqueued ahead, so a new installation waits for the first
 // one, and a slot the server was down for runs when it starts again.
 func (r *Runner) Daily(kind string, at time.Duration, payload any) error {
-	b, err := json.Marshal(payload)
-	if err != nil {
-		return err
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.periodic = append(r.periodic, periodic{kind: kind, every: 24 * time.Hour, payload: b, at: at, next: true})
-	return nil
+	return r.addPeriodic(periodic{kind: kind, every: 24 * time.Hour, at: at, next: true}, payload)
 }
 
 // Schedule enqueues the current slot of every periodic job (the next one
