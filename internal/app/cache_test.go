@@ -139,3 +139,23 @@ type recorder struct {
 func (r *recorder) Header() http.Header         { return r.header }
 func (r *recorder) WriteHeader(s int)           { r.status = s }
 func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+
+// TestSearchPagesHaveACacheOfTheirOwn checks that a repeated search is
+// answered from a cache, and that searches never fill the site's cache.
+func TestSearchPagesHaveACacheOfTheirOwn(t *testing.T) {
+	e := newEnv(t, config.Config{DataDir: t.TempDir()})
+	b := e.browser()
+	b.get("/col/jgzn/")
+	pages := e.app.Pages.Len()
+	first := b.get("/search?q=%E4%BD%8E%E4%BF%9D")
+	second := b.get("/search?q=%E4%BD%8E%E4%BF%9D")
+	if first.status != 200 || second.header.Get("ETag") == "" || first.body != second.body {
+		t.Errorf("repeated search: %d, ETag %q, same page %v", second.status, second.header.Get("ETag"), first.body == second.body)
+	}
+	for _, q := range []string{"%E6%95%91%E5%8A%A9", "%E5%85%BB%E8%80%81", "%E5%A9%9A%E5%A7%BB"} {
+		b.get("/search?q=" + q)
+	}
+	if got := e.app.Pages.Len(); got != pages {
+		t.Errorf("searches changed the site's page cache from %d to %d pages", pages, got)
+	}
+}

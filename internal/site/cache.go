@@ -91,9 +91,11 @@ func (c *PageCache) put(key string, e *cachedPage) {
 
 // cacheablePatterns are the routes whose pages depend only on the
 // address, the script, the reading mode and published content. Forms
-// (with their challenges), search and the leaving notice are not cached.
+// (with their challenges) and the leaving notice are not cached. Search
+// result pages are, in a cache of their own (see handler.ServeHTTP).
 var cacheablePatterns = map[string]bool{
-	"GET /{$}": true, "GET /col/{slug}": true, "GET /col/{slug}/{$}": true, "GET /col/{slug}/page/{n}/{$}": true, "GET /item/{id}": true,
+	"GET /search": true,
+	"GET /{$}":    true, "GET /col/{slug}": true, "GET /col/{slug}/{$}": true, "GET /col/{slug}/page/{n}/{$}": true, "GET /item/{id}": true,
 	"GET /catalog": true, "GET /feed.xml": true, "GET /col/{slug}/feed.xml": true, "GET /sitemap.xml": true, "GET /orgs": true,
 }
 
@@ -108,8 +110,7 @@ func cacheKey(r *http.Request) string {
 }
 
 // serveCached answers from the cache, or renders, stores and answers.
-func (h *handler) serveCached(w http.ResponseWriter, r *http.Request, render func(http.ResponseWriter, *http.Request)) {
-	c := h.Cache
+func (h *handler) serveCached(c *PageCache, w http.ResponseWriter, r *http.Request, render func(http.ResponseWriter, *http.Request)) {
 	key := cacheKey(r)
 	if e := c.get(key); e != nil {
 		writeCached(w, r, e)

@@ -19,7 +19,7 @@ import (
 func TestUncacheablePagesRenderConcurrently(t *testing.T) {
 	h := &handler{Config: Config{Cache: NewPageCache(1<<20, func() int64 { return 1 })}}
 	serve := func(render func(http.ResponseWriter, *http.Request)) {
-		h.serveCached(httptest.NewRecorder(), httptest.NewRequest("GET", "/apply", nil), render)
+		h.serveCached(h.Cache, httptest.NewRecorder(), httptest.NewRequest("GET", "/apply", nil), render)
 	}
 	serve(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("form")) })
 

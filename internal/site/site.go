@@ -74,9 +74,10 @@ type handler struct {
 	mux  *http.ServeMux // routes relative to an org's base path
 	hant *hantConverter
 
-	qrCodes  qrCache
-	items    itemMemo
-	searches searchMemo
+	qrCodes     qrCache
+	items       itemMemo
+	searches    searchMemo
+	searchPages *PageCache // search result pages; see ServeHTTP
 }
 
 // New returns the public site handler, to be mounted at /.
@@ -104,6 +105,9 @@ func New(cfg Config) (http.Handler, error) {
 		cfg.Reader = &genReader{Reader: cfg.Reader, gen: cfg.Cache.gen}
 	}
 	h := &handler{Config: cfg, tmpl: r, mux: http.NewServeMux(), hant: hant}
+	if cfg.Cache != nil {
+		h.searchPages = NewPageCache(8<<20, cfg.Cache.gen)
+	}
 	h.routes(h.mux)
 	return h, nil
 }
@@ -188,7 +192,14 @@ func resolve(orgs []org.Org, host, path string) (*org.Org, string) {
 // dispatches the rest of the path.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.Cache != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-		h.serveCached(w, r, h.serveVariant)
+		c := h.Cache
+		if strings.HasSuffix(r.URL.Path, "/search") {
+			// Result pages come from what readers type: they have a
+			// small cache of their own, so a flood of distinct queries
+			// never pushes the site's pages out.
+			c = h.searchPages
+		}
+		h.serveCached(c, w, r, h.serveVariant)
 		return
 	}
 	h.serveVariant(w, r)
