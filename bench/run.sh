@@ -9,6 +9,7 @@
 #   bash bench/run.sh                 # full run
 #   ITEMS=5000 DURATION=5s bash bench/run.sh   # quick look
 #   DATA=/tmp/bench-data bash bench/run.sh      # keep the data set for the next run
+#   EXPORT=0 bash bench/run.sh                  # skip the static export
 #
 # Needs wrk and nginx (Debian packages; installed when missing, as root).
 set -euo pipefail
@@ -127,6 +128,7 @@ for r in "${results[@]}"; do
 done
 echo
 echo "Server peak memory (VmHWM): $peak."
+[ "${EXPORT:-1}" = 0 ] && exit 0
 start=$(date +%s.%N)
 export_out=$("$work/gongkai" export --data "$data" --out "$work/export" 2>/dev/null)
 export_rate=$(echo "$export_out" | grep -o '([0-9]* pages/s)' | tr -d '()')
