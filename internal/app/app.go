@@ -211,7 +211,12 @@ func (a *App) buildHandler(now func() time.Time) error {
 	mux.Handle("/admin/", adminH)
 	mux.Handle("/admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
 	mux.Handle("/", siteH)
+	proxies, err := web.ParsePrefixes(a.Config.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	a.Handler = web.Chain(mux,
+		web.TrustProxies(proxies), // first: everything after sees the reader's address
 		web.Observe(a.Log, a.Metrics),
 		web.Recover(a.Log, errorPage),
 		web.SecurityHeaders(a.Config.SecureCookies()),

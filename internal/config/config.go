@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -50,6 +51,9 @@ type Config struct {
 	// NoSearchLimit turns that limit off (--search-rate 0): for load
 	// tests, or behind a proxy that hides client addresses.
 	NoSearchLimit bool
+	// TrustedProxies are the addresses and CIDR prefixes of reverse
+	// proxies in front of Gongkai, whose X-Forwarded-For is believed.
+	TrustedProxies []string
 }
 
 // Var is one setting: its flag name, environment variable, default and
@@ -75,6 +79,7 @@ func Vars() []Var {
 		{"security-contact", "GONGKAI_SECURITY_CONTACT", "", "contact for /.well-known/security.txt (RFC 9116), e.g. mailto:security@example.gov.cn; empty serves none", false},
 		{"backup-dir", "GONGKAI_BACKUP_DIR", "", "directory for the daily backup (database and files, .tar.gz); empty takes no scheduled backups", false},
 		{"backup-keep", "GONGKAI_BACKUP_KEEP", "7", "how many daily backups to keep in --backup-dir", false},
+		{"trusted-proxies", "GONGKAI_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR prefixes of reverse proxies in front of gongkai (e.g. 127.0.0.1,10.0.0.0/8); their X-Forwarded-For gives readers' addresses for rate limits, lockouts and logs; empty trusts none", false},
 		{"search-rate", "GONGKAI_SEARCH_RATE", "1", "searches per second a client address may run after a burst of 30; 0 turns the limit off (load tests, or behind a proxy that hides client addresses)", false},
 		{"smtp-url", "GONGKAI_SMTP_URL", "", "SMTP server for application deadline warnings, smtp://user:pass@host:587?from=gongkai@example.cn&to=office@example.cn; empty sends none", true},
 	}
@@ -127,6 +132,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string, only ...string) func
 			// Contact is a URI: keep it as given.
 			SecurityContact: get("security-contact"),
 			PushReceivers:   splitList(get("push-receivers")),
+			TrustedProxies:  splitList(get("trusted-proxies")),
 			BackupDir:       get("backup-dir"),
 		}
 		var errs []error
@@ -177,6 +183,17 @@ func (c Config) Validate() error {
 		u, err := url.Parse(c.SMTPURL)
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" || u.Query().Get("to") == "" || u.Query().Get("from") == "" {
 			errs = append(errs, errors.New("--smtp-url: want smtp://user:pass@host:port?from=...&to=..."))
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		var err error
+		if strings.Contains(p, "/") {
+			_, err = netip.ParsePrefix(p)
+		} else {
+			_, err = netip.ParseAddr(p)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--trusted-proxies %q: want addresses or CIDR prefixes such as 10.0.0.0/8", p))
 		}
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {

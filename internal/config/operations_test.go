@@ -84,3 +84,15 @@ func TestSearchRateSetting(t *testing.T) {
 		}
 	}
 }
+
+func TestTrustedProxiesSetting(t *testing.T) {
+	cfg, err := load(t, []string{"--trusted-proxies", "127.0.0.1, 10.0.0.0/8"}, nil)
+	if err != nil || len(cfg.TrustedProxies) != 2 || cfg.TrustedProxies[1] != "10.0.0.0/8" {
+		t.Errorf("trusted proxies = %q, %v", cfg.TrustedProxies, err)
+	}
+	for _, bad := range []string{"10.0.0.0/33", "proxy.example.cn"} {
+		if _, err := load(t, []string{"--trusted-proxies", bad}, nil); err == nil || !strings.Contains(err.Error(), "--trusted-proxies") {
+			t.Errorf("--trusted-proxies %s: error = %v", bad, err)
+		}
+	}
+}

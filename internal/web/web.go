@@ -36,9 +36,9 @@ func RequestID(r *http.Request) string {
 	return id
 }
 
-// ClientIP returns the client's address as the server saw it. Gongkai does
-// not trust X-Forwarded-For; deploy it so that the address it sees is the
-// client's, or terminate TLS on the same host.
+// ClientIP returns the client's address: the one the server saw, or,
+// behind proxies named with TrustProxies (--trusted-proxies), the one they
+// forwarded.
 func ClientIP(r *http.Request) string {
 	if ip, ok := r.Context().Value(keyClientIP).(string); ok {
 		return ip
