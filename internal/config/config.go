@@ -79,7 +79,7 @@ func Vars() []Var {
 		{"security-contact", "GONGKAI_SECURITY_CONTACT", "", "contact for /.well-known/security.txt (RFC 9116), e.g. mailto:security@example.gov.cn; empty serves none", false},
 		{"backup-dir", "GONGKAI_BACKUP_DIR", "", "directory for the daily backup (database and files, .tar.gz); empty takes no scheduled backups", false},
 		{"backup-keep", "GONGKAI_BACKUP_KEEP", "7", "how many daily backups to keep in --backup-dir", false},
-		{"trusted-proxies", "GONGKAI_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR prefixes of reverse proxies in front of gongkai (e.g. 127.0.0.1,10.0.0.0/8); their X-Forwarded-For gives readers' addresses for rate limits, lockouts and logs; empty trusts none", false},
+		{"trusted-proxies", "GONGKAI_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR prefixes of reverse proxies in front of gongkai (e.g. 127.0.0.1,10.0.0.0/8); their X-Forwarded-For gives readers' addresses for rate limits, lockouts and the audit trail; empty trusts none", false},
 		{"search-rate", "GONGKAI_SEARCH_RATE", "1", "searches per second a client address may run after a burst of 30; 0 turns the limit off (load tests, or behind a proxy that hides client addresses)", false},
 		{"smtp-url", "GONGKAI_SMTP_URL", "", "SMTP server for application deadline warnings, smtp://user:pass@host:587?from=gongkai@example.cn&to=office@example.cn; empty sends none", true},
 	}
