@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -457,11 +458,12 @@ func TestScheduleCancelledByRejection(t *testing.T) {
 	})
 }
 
-// blockAll is a Screener that finds a marking in everything.
-type blockAll struct{ calls int }
+// blockAll is a Screener that finds a marking in everything. The SQLite
+// and PostgreSQL runs share it side by side, so it counts atomically.
+type blockAll struct{ calls atomic.Int64 }
 
 func (b *blockAll) Screen(ctx context.Context, in publish.ScreenInput) ([]screening.Finding, error) {
-	b.calls++
+	b.calls.Add(1)
 	if !strings.Contains(in.Text, "机密") {
 		return nil, nil
 	}
