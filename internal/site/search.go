@@ -2,12 +2,10 @@ package site
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -113,38 +111,9 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) error {
 	return h.tmpl.Render(w, http.StatusOK, "search", p)
 }
 
-// searchMemo keeps recent search results for the cache generation they
-// were found at: in a rush (a policy just announced) many readers search
-// for the same words, and a result cannot change while nothing public
-// does. Keyed by the site, the query's terms, the filters and the day
-// (recency ranks by it). It holds the hits as shown (snippets, not the
-// documents' text), so it stays small.
-type searchMemo struct {
-	mu      sync.Mutex
-	gen     int64
-	results map[string]searchResult // guarded by mu
-}
-
-type searchResult struct {
-	hits  []searchHit
-	total int
-}
-
-// searchHits runs a search and makes its hits ready to show.
+// searchHits runs a search and makes its hits ready to show. Repeated
+// searches do not come here: their pages are cached (handler.ServeHTTP).
 func (h *handler) searchHits(ctx context.Context, sc *siteCtx, q search.Query, f search.Filter, now time.Time) ([]searchHit, int, error) {
-	var gen int64
-	key := fmt.Sprintf("%d|%s|%q|%v|%d|%d|%q|%d|%d|%s", sc.Org.ID, sc.Base, q.Terms, f.OrgIDs, f.ColumnID, f.Year, f.Genre, f.Offset, f.Limit, now.Format("2006-01-02"))
-	m := &h.searches
-	if h.Cache != nil {
-		gen = h.Cache.gen()
-		m.mu.Lock()
-		r, ok := m.results[key]
-		ok = ok && m.gen == gen
-		m.mu.Unlock()
-		if ok {
-			return r.hits, r.total, nil
-		}
-	}
 	found, total, err := h.Search.Search(ctx, q, f, now)
 	if err != nil {
 		return nil, 0, err
@@ -157,7 +126,6 @@ func (h *handler) searchHits(ctx context.Context, sc *siteCtx, q search.Query, f
 	for _, hit := range found {
 		o := names[hit.OrgID]
 		sh := searchHit{Hit: hit, OrgName: o.Name, Heading: search.Snippet(hit.Title, q, 200), Snippet: search.Snippet(hit.Text, q, 90)}
-		sh.Hit.Text = "" // shown through the snippet only
 		sh.URL = "/" + o.Site.PathPrefix + "/item/" + strconv.FormatInt(hit.ItemID, 10)
 		if o.ID == sc.Org.ID {
 			sh.URL = sc.Base + "/item/" + strconv.FormatInt(hit.ItemID, 10)
@@ -169,16 +137,6 @@ func (h *handler) searchHits(ctx context.Context, sc *siteCtx, q search.Query, f
 			sh.Validity = "废止"
 		}
 		hits = append(hits, sh)
-	}
-	if h.Cache != nil {
-		m.mu.Lock()
-		if gen > m.gen || len(m.results) >= 1000 || m.results == nil {
-			m.gen, m.results = max(gen, m.gen), map[string]searchResult{}
-		}
-		if gen == m.gen {
-			m.results[key] = searchResult{hits: hits, total: total}
-		}
-		m.mu.Unlock()
 	}
 	return hits, total, nil
 }

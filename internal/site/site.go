@@ -76,7 +76,6 @@ type handler struct {
 
 	qrCodes     qrCache
 	items       itemMemo
-	searches    searchMemo
 	searchPages *PageCache // search result pages; see ServeHTTP
 }
 
