@@ -258,22 +258,31 @@ func (s *Findings) Create(ctx context.Context, actor account.Actor, f *Finding) 
 	})
 }
 
+// ownFinding loads finding id for an action by actor, who must hold a
+// role over its org; another org's finding is as good as missing.
+func ownFinding(ctx context.Context, tx FindingTx, actor account.Actor, id int64, action string) (*Finding, error) {
+	f, err := tx.SecurityFinding(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := allowed(ctx, tx, actor, f.OrgID); err != nil || !ok {
+		if err == nil {
+			err = apperr.ErrNotFound
+		}
+		return nil, fmt.Errorf("%s finding %d: %w", action, id, err)
+	}
+	return f, nil
+}
+
 // Remediate records how a finding was fixed, with optional evidence, and
 // moves it to remediated. A remediated finding may be remediated again
 // (better notes, more evidence) until it is closed.
 func (s *Findings) Remediate(ctx context.Context, actor account.Actor, id int64, notes string, ev Evidence) error {
 	notes = strings.TrimSpace(notes)
 	return s.store.UpdateFindings(ctx, func(tx FindingTx) error {
-		f, err := tx.SecurityFinding(ctx, id)
+		f, err := ownFinding(ctx, tx, actor, id, "remediate")
 		if err != nil {
 			return err
-		}
-		if ok, err := allowed(ctx, tx, actor, f.OrgID); err != nil || !ok {
-			if err == nil {
-				// Another org's finding is as good as missing.
-				err = apperr.ErrNotFound
-			}
-			return fmt.Errorf("remediate finding %d: %w", id, err)
 		}
 		if f.State == FindingClosed {
 			return fmt.Errorf("finding %d is closed: %w", id, apperr.ErrConflict)
@@ -301,16 +310,9 @@ func (s *Findings) Remediate(ctx context.Context, actor account.Actor, id int64,
 func (s *Findings) Close(ctx context.Context, actor account.Actor, id int64, note string) error {
 	note = strings.TrimSpace(note)
 	return s.store.UpdateFindings(ctx, func(tx FindingTx) error {
-		f, err := tx.SecurityFinding(ctx, id)
+		f, err := ownFinding(ctx, tx, actor, id, "close")
 		if err != nil {
 			return err
-		}
-		if ok, err := allowed(ctx, tx, actor, f.OrgID); err != nil || !ok {
-			if err == nil {
-				// Another org's finding is as good as missing.
-				err = apperr.ErrNotFound
-			}
-			return fmt.Errorf("close finding %d: %w", id, err)
 		}
 		switch {
 		case f.State == FindingOpen:
