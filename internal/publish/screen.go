@@ -427,6 +427,18 @@ func (s *Service) scanAttachment(ctx context.Context, actor account.Actor, id in
 // reviewing checks that actor may resolve findings of the item now: a
 // confidentiality reviewer of its org while it awaits confidentiality
 // review.
+// loadReviewing loads item id for a reviewer's action on its findings.
+func (s *Service) loadReviewing(ctx context.Context, tx Tx, actor account.Actor, id int64) (*state, error) {
+	st, err := s.load(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := reviewing(st, actor); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
 func reviewing(st *state, actor account.Actor) error {
 	if st.path == nil {
 		return fmt.Errorf("item %d has no org: %w", st.it.ID, apperr.ErrForbidden)
@@ -470,11 +482,8 @@ func (s *Service) Override(ctx context.Context, actor account.Actor, id, fid int
 		return apperr.Invalidf("override_reason", "放行理由不能超过1000个字")
 	}
 	return s.store.UpdatePublish(ctx, func(tx Tx) error {
-		st, err := s.load(ctx, tx, id)
+		st, err := s.loadReviewing(ctx, tx, actor, id)
 		if err != nil {
-			return err
-		}
-		if err := reviewing(st, actor); err != nil {
 			return err
 		}
 		f, _, err := finding(ctx, tx, st, fid)
@@ -554,11 +563,8 @@ func (s *Service) mask(ctx context.Context, actor account.Actor, id int64, pick 
 	var att *Attachment
 	var opts screening.Options
 	err := s.store.UpdatePublish(ctx, func(tx Tx) error {
-		st, err := s.load(ctx, tx, id)
+		st, err := s.loadReviewing(ctx, tx, actor, id)
 		if err != nil {
-			return err
-		}
-		if err := reviewing(st, actor); err != nil {
 			return err
 		}
 		fs, err := tx.Findings(ctx, id, st.cur.Number)
@@ -734,11 +740,8 @@ func (s *Service) MaskColumn(ctx context.Context, actor account.Actor, id, attID
 	var opts screening.Options
 	var ids []int64
 	err := s.store.UpdatePublish(ctx, func(tx Tx) error {
-		st, err := s.load(ctx, tx, id)
+		st, err := s.loadReviewing(ctx, tx, actor, id)
 		if err != nil {
-			return err
-		}
-		if err := reviewing(st, actor); err != nil {
 			return err
 		}
 		atts, err := tx.Attachments(ctx, id, st.cur.Number)
@@ -803,11 +806,8 @@ func (s *Service) replaceMasked(ctx context.Context, actor account.Actor, id int
 		return err
 	}
 	return s.store.UpdatePublish(ctx, func(tx Tx) error {
-		st, err := s.load(ctx, tx, id)
+		st, err := s.loadReviewing(ctx, tx, actor, id)
 		if err != nil {
-			return err
-		}
-		if err := reviewing(st, actor); err != nil {
 			return err
 		}
 		atts, err := tx.Attachments(ctx, id, st.cur.Number)
