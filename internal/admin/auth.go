@@ -8,10 +8,9 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/skip2/go-qrcode"
-
 	"gongkai/internal/account"
 	"gongkai/internal/apperr"
+	"gongkai/internal/qrcode"
 	"gongkai/internal/web"
 )
 
@@ -133,12 +132,12 @@ func (h *handler) enrolPage(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	png, err := qrcode.Encode(e.URL, qrcode.Medium, 256)
+	code, err := qrcode.Encode(e.URL)
 	if err != nil {
 		return err
 	}
 	p := totpPage{basePage: h.base(w, r, "绑定身份验证器"), Error: errMsg, Secret: e.Secret,
-		QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))}
+		QR: template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(code.SVG()))}
 	return h.tmpl.Render(w, status, "auth/enrol", p)
 }
 

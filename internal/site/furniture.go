@@ -3,17 +3,15 @@ package site
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
 
-	"github.com/skip2/go-qrcode"
-
 	"gongkai/internal/apperr"
 	"gongkai/internal/org"
+	"gongkai/internal/qrcode"
 	"gongkai/internal/web"
 )
 
@@ -74,8 +72,7 @@ type qrCache struct {
 	codes map[string][]byte // guarded by mu
 }
 
-// svg draws the QR code of address as SVG, one path whose segments are
-// runs of dark modules.
+// svg draws the QR code of address as SVG.
 func (c *qrCache) svg(address string) ([]byte, error) {
 	c.mu.Lock()
 	out, ok := c.codes[address]
@@ -83,28 +80,11 @@ func (c *qrCache) svg(address string) ([]byte, error) {
 	if ok {
 		return out, nil
 	}
-	code, err := qrcode.New(address, qrcode.Medium)
+	code, err := qrcode.Encode(address)
 	if err != nil {
-		return nil, fmt.Errorf("make qr code: %w", err)
+		return nil, err
 	}
-	bits := code.Bitmap()
-	n := len(bits)
-	b := make([]byte, 0, 3000)
-	b = fmt.Appendf(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n, n, n)
-	for y, row := range bits {
-		for x := 0; x < len(row); x++ {
-			if !row[x] {
-				continue
-			}
-			run := 1
-			for x+run < len(row) && row[x+run] {
-				run++
-			}
-			b = fmt.Appendf(b, "M%d %dh%dv1h-%dz", x, y, run, run)
-			x += run
-		}
-	}
-	b = append(b, `"/></svg>`...)
+	b := code.SVG()
 	c.mu.Lock()
 	if c.codes == nil || len(c.codes) >= 2000 {
 		c.codes = map[string][]byte{}
