@@ -55,6 +55,8 @@ type App struct {
 	Jobs *job.Runner
 	// Pages caches rendered public pages; WatchCache keeps it current.
 	Pages *site.PageCache
+	// cachedPages finds cached pages for the fast path (web.FastPath).
+	cachedPages web.FastPages
 	// Apply handles disclosure on application (issue 5; app/apply.go).
 	Apply   *apply.Service
 	captcha *captcha.Service
@@ -191,6 +193,7 @@ func (a *App) buildHandler(now func() time.Time) error {
 		return fmt.Errorf("build admin: %w", err)
 	}
 	errorPage := site.PublicErrorPage(siteH)
+	a.cachedPages, _ = siteH.(web.FastPages)
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", http.HandlerFunc(a.healthz))
 	mux.Handle("GET /metrics", privateOnly(a.Metrics.Handler(), errorPage))
@@ -257,6 +260,18 @@ func privateOnly(h http.Handler, errorPage func(http.ResponseWriter, *http.Reque
 	})
 }
 
+// FastListener wraps ln so that cached public pages are answered before
+// net/http, on connections of its own (web.FastPath), with srv's
+// timeouts; srv serves what the listener's Accept returns. Over TLS the
+// fast path does not apply: net/http reads the TLS records.
+func (a *App) FastListener(ln net.Listener, srv *http.Server) net.Listener {
+	if a.cachedPages == nil {
+		return ln
+	}
+	return (&web.FastPath{Pages: a.cachedPages, Log: a.Log, Metrics: a.Metrics, HSTS: a.Config.SecureCookies(),
+		IdleTimeout: srv.IdleTimeout, HeaderTimeout: srv.ReadHeaderTimeout, WriteTimeout: srv.WriteTimeout}).Listen(ln)
+}
+
 // Serve serves HTTP on ln until ctx is cancelled, then shuts down
 // gracefully: in-flight requests get up to Config.ShutdownWait to finish.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
@@ -269,6 +284,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if !a.Config.TLS() {
+		ln = a.FastListener(ln, srv)
 	}
 	errc := make(chan error, 1)
 	go func() {

@@ -77,7 +77,11 @@ func newEnv(t *testing.T, cfg config.Config) *env {
 	if err != nil {
 		t.Fatalf("load demo: %v", err)
 	}
-	srv := httptest.NewServer(a.Handler)
+	// Served as Serve does: cached pages through the fast path.
+	srv := httptest.NewUnstartedServer(a.Handler)
+	srv.Config.ReadHeaderTimeout, srv.Config.IdleTimeout, srv.Config.WriteTimeout = 10*time.Second, time.Minute, time.Minute
+	srv.Listener = a.FastListener(srv.Listener, srv.Config)
+	srv.Start()
 	t.Cleanup(srv.Close)
 	e := &env{t: t, app: a, srv: srv, clock: ck, pw: map[string]string{}}
 	for _, c := range creds {

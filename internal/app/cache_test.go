@@ -1,10 +1,14 @@
 package app_test
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -158,4 +162,81 @@ func TestSearchPagesHaveACacheOfTheirOwn(t *testing.T) {
 	if got := e.app.Pages.Len(); got != pages {
 		t.Errorf("searches changed the site's page cache from %d to %d pages", pages, got)
 	}
+}
+
+// TestFastPathAnswersAsTheHandlerStack asks for a cached page once
+// through net/http (an HTTP/1.0 request, which the fast path leaves
+// alone) and once through the fast path: the answers carry the same
+// header and body. After a change the fast path no longer answers with
+// the old page.
+func TestFastPathAnswersAsTheHandlerStack(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		b := e.browser()
+		b.get("/col/jgzn/") // rendered and cached
+		fastBefore := fastAnswers(t, b)
+		host := strings.TrimPrefix(e.srv.URL, "http://")
+		for _, enc := range []string{"", "br"} {
+			extra := ""
+			if enc != "" {
+				extra = "Accept-Encoding: " + enc + "\r\n"
+			}
+			slow, slowBody := rawGet(t, host, "GET /col/jgzn/ HTTP/1.0\r\nHost: "+host+"\r\n"+extra+"\r\n")
+			fast, fastBody := rawGet(t, host, "GET /col/jgzn/ HTTP/1.1\r\nHost: "+host+"\r\n"+extra+"Connection: close\r\n\r\n")
+			for _, h := range []http.Header{slow, fast} {
+				h.Del("Date")
+				h.Del("X-Request-Id")
+				h.Del("Connection")
+			}
+			if fmt.Sprint(slow) != fmt.Sprint(fast) {
+				t.Errorf("Accept-Encoding %q: headers differ:\nnet/http:  %v\nfast path: %v", enc, slow, fast)
+			}
+			if slowBody != fastBody || slow.Get("Content-Encoding") != enc {
+				t.Errorf("Accept-Encoding %q: bodies differ (%d and %d bytes) or Content-Encoding is %q", enc, len(slowBody), len(fastBody), slow.Get("Content-Encoding"))
+			}
+		}
+		if got := fastAnswers(t, b); got != fastBefore+2 {
+			t.Errorf("fast path answered %d requests, want 2", got-fastBefore)
+		}
+		c := e.column("42130021", "jgzn")
+		c.Name = "机构职能（更名）"
+		if err := e.app.Orgs.UpdateColumn(t.Context(), account.System("test"), c); err != nil {
+			t.Fatal(err)
+		}
+		_, body := rawGet(t, host, "GET /col/jgzn/ HTTP/1.1\r\nHost: "+host+"\r\nConnection: close\r\n\r\n")
+		mustContain(t, "page after the change", body, "机构职能（更名）")
+	})
+}
+
+// rawGet sends a request as written and reads the answer.
+func rawGet(t *testing.T, host, req string) (http.Header, string) {
+	t.Helper()
+	c, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, req); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("read answer: %v", err)
+	}
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Header, string(body)
+}
+
+// fastAnswers reads the fast path's counter from /metrics.
+func fastAnswers(t *testing.T, b *browser) int {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^gongkai_http_fast_answers_total (\d+)$`).FindStringSubmatch(b.get("/metrics").body)
+	if m == nil {
+		t.Fatal("/metrics has no gongkai_http_fast_answers_total")
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
 }

@@ -40,6 +40,7 @@ type cachedPage struct {
 	gen   int64
 	ctype string
 	etag  string
+	route string          // the pattern that rendered it, for metrics
 	body  *web.Compressed // brotli and gzip copies made on first request
 }
 
@@ -102,11 +103,38 @@ var cacheablePatterns = map[string]bool{
 // cacheKey names a page: host, path with query, and the reading mode (the
 // script is part of the path).
 func cacheKey(r *http.Request) string {
-	elder := "0"
-	if elderMode(r) {
-		elder = "1"
+	return pageKey(r.Host, r.URL.RequestURI(), elderMode(r))
+}
+
+func pageKey(host, target string, elder bool) string {
+	mode := "|0|"
+	if elder {
+		mode = "|1|"
 	}
-	return strings.ToLower(r.Host) + "|" + elder + "|" + r.URL.RequestURI()
+	return strings.ToLower(host) + mode + target
+}
+
+// CachedPage answers web.FastPath: the page cached for this host, request
+// target and reading mode, if any. Keys are made from what net/http
+// parsed (cacheKey), so a target as sent finds only a page that the
+// handler stack served for that same target.
+func (h *handler) CachedPage(host, target string, cookies []string) (web.FastPage, bool) {
+	if h.Cache == nil {
+		return web.FastPage{}, false
+	}
+	c := h.Cache
+	if path, _, _ := strings.Cut(target, "?"); strings.HasSuffix(path, "/search") {
+		c = h.searchPages
+	}
+	elder := false
+	if len(cookies) > 0 {
+		elder = elderMode(&http.Request{Header: http.Header{"Cookie": cookies}})
+	}
+	e := c.get(pageKey(host, target, elder))
+	if e == nil {
+		return web.FastPage{}, false
+	}
+	return web.FastPage{ContentType: e.ctype, ETag: e.etag, Route: e.route, Body: e.body}, true
 }
 
 // serveCached answers from the cache, or renders, stores and answers.
@@ -152,7 +180,7 @@ func (h *handler) serveCached(c *PageCache, w http.ResponseWriter, r *http.Reque
 		body := rec.body.Bytes()
 		sum := sha256.Sum256(body)
 		e := &cachedPage{gen: gen, ctype: rec.header.Get("Content-Type"), etag: `"` + hex.EncodeToString(sum[:12]) + `"`,
-			body: web.NewCompressed(body, 5)}
+			route: r.Pattern, body: web.NewCompressed(body, 5)}
 		for k, v := range rec.header {
 			if k != "Content-Type" && k != "Content-Length" {
 				w.Header()[k] = v

@@ -17,6 +17,7 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	errors   *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	fast     prometheus.Counter
 }
 
 // NewMetrics creates the registry with request metrics and the Go runtime
@@ -34,8 +35,11 @@ func NewMetrics() *Metrics {
 			Name: "gongkai_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"route"}),
+		fast: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "gongkai_http_fast_answers_total", Help: "Cached pages answered by the fast path, before net/http (also counted in gongkai_http_requests_total).",
+		}),
 	}
-	m.reg.MustRegister(m.requests, m.errors, m.latency,
+	m.reg.MustRegister(m.requests, m.errors, m.latency, m.fast,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -107,20 +107,36 @@ func Recover(log *slog.Logger, errorPage func(w http.ResponseWriter, r *http.Req
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
+// securityHeaders are the headers every response carries; hsts adds
+// Strict-Transport-Security, for sites served over TLS.
+func securityHeaders(hsts bool) [][2]string {
+	h := [][2]string{
+		{"Content-Security-Policy", ContentSecurityPolicy},
+		{"X-Content-Type-Options", "nosniff"},
+		{"X-Frame-Options", "DENY"},
+		{"Referrer-Policy", "strict-origin-when-cross-origin"},
+		{"Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"},
+		{"Cross-Origin-Opener-Policy", "same-origin"},
+	}
+	if hsts {
+		h = append(h, [2]string{"Strict-Transport-Security", "max-age=31536000"})
+	}
+	return h
+}
+
 // SecurityHeaders sets the headers every response carries. hsts adds
 // Strict-Transport-Security, for sites served over TLS.
 func SecurityHeaders(hsts bool) Middleware {
+	plain, tls := securityHeaders(false), securityHeaders(true)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			h := w.Header()
-			h.Set("Content-Security-Policy", ContentSecurityPolicy)
-			h.Set("X-Content-Type-Options", "nosniff")
-			h.Set("X-Frame-Options", "DENY")
-			h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			hs := plain
 			if hsts || r.TLS != nil {
-				h.Set("Strict-Transport-Security", "max-age=31536000")
+				hs = tls
+			}
+			h := w.Header()
+			for _, kv := range hs {
+				h.Set(kv[0], kv[1])
 			}
 			next.ServeHTTP(w, r)
 		})

@@ -5,9 +5,10 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
@@ -50,12 +51,17 @@ func ClientIP(r *http.Request) string {
 	return host
 }
 
+// newRequestID names a request for the log and the reader's error page.
+// It is a label, not a secret: the runtime's per-thread generator makes it
+// without the system call crypto/rand costs on every request.
 func newRequestID() string {
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		return "00000000"
-	}
-	return hex.EncodeToString(b)
+	return string(appendRequestID(nil, rand.Uint64()))
+}
+
+func appendRequestID(b []byte, id uint64) []byte {
+	var x [8]byte
+	binary.BigEndian.PutUint64(x[:], id)
+	return hex.AppendEncode(b, x[:])
 }
 
 // PathID parses the path value name as a positive integer; anything else
