@@ -34,6 +34,23 @@ func TestCatalogFeedsSitemapAndRobots(t *testing.T) {
 		if r := b.get("/catalog?validity=repealed"); !strings.Contains(r.body, "共 1 条") {
 			t.Errorf("repealed filter: %s", r.body[:200])
 		}
+		// One facet at a time has addresses of its own, linked from the
+		// catalog, so that a static mirror holds them.
+		genre := "/catalog/genre/" + url.PathEscape("办事指南") + "/"
+		mustContain(t, "catalog", cat.body, `href="`+genre+`"`, `href="/catalog/validity/repealed/"`, `href="/catalog/year/2026/"`, "按类别浏览")
+		byGenre := b.get(genre)
+		mustContain(t, "catalog by genre", byGenre.body, "共 2 条", "结婚登记办事指南", `href="`+genre+`" aria-current="page"`)
+		mustNotContain(t, "catalog by genre", byGenre.body, "随民发〔2026〕2号")
+		if r := b.get("/catalog/validity/repealed/"); !strings.Contains(r.body, "共 1 条") {
+			t.Errorf("catalog by validity: %.200s", r.body)
+		}
+		mustContain(t, "Traditional catalog by genre", b.get("/zh-hant"+genre).body, "辦事指南", `href="/zh-hant`+genre+`"`)
+		for _, p := range []string{"/catalog/genre/" + url.PathEscape("没有的体裁") + "/", "/catalog/colour/red/", "/catalog/year/02026/",
+			"/catalog/validity/valid%20/", "/catalog/page/1/", "/catalog/page/2/", genre + "page/2/"} {
+			if r := b.get(p); r.status != http.StatusNotFound {
+				t.Errorf("GET %s = %d, want 404", p, r.status)
+			}
+		}
 
 		r := b.get("/catalog.csv?genre=" + url.QueryEscape("办事指南"))
 		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || !strings.Contains(r.header.Get("Content-Disposition"), "attachment") {

@@ -39,6 +39,14 @@ func TestExportWritesTheSiteInBothScripts(t *testing.T) {
 			t.Errorf("mirror has no further column pages (%s)", pattern)
 		}
 	}
+	// The catalog by each facet, and its further pages, in both scripts.
+	for _, pattern := range []string{"catalog/page/2/index.html", "catalog/topic/*/index.html", "catalog/genre/*/index.html",
+		"catalog/issuer/*/index.html", "catalog/year/*/index.html", "catalog/validity/valid/index.html",
+		"zh-hant/catalog/genre/*/index.html", "mzj/catalog/year/*/page/2/index.html"} {
+		if m, _ := filepath.Glob(filepath.Join(out, pattern)); len(m) == 0 {
+			t.Errorf("mirror has no catalog pages %s", pattern)
+		}
+	}
 	hant, _ := os.ReadFile(filepath.Join(out, "zh-hant", "index.html"))
 	if !strings.Contains(string(hant), "隨州市民政局") {
 		t.Error("Traditional home page not converted")

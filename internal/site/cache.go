@@ -97,7 +97,8 @@ func (c *PageCache) put(key string, e *cachedPage) {
 var cacheablePatterns = map[string]bool{
 	"GET /search": true,
 	"GET /{$}":    true, "GET /col/{slug}": true, "GET /col/{slug}/{$}": true, "GET /col/{slug}/page/{n}/{$}": true, "GET /item/{id}": true,
-	"GET /catalog": true, "GET /feed.xml": true, "GET /col/{slug}/feed.xml": true, "GET /sitemap.xml": true, "GET /orgs": true,
+	"GET /catalog": true, "GET /catalog/page/{n}/{$}": true, "GET /catalog/{dim}/{value}/{$}": true, "GET /catalog/{dim}/{value}/page/{n}/{$}": true,
+	"GET /feed.xml": true, "GET /col/{slug}/feed.xml": true, "GET /sitemap.xml": true, "GET /orgs": true,
 }
 
 // cacheKey names a page: host, path with query, and the reading mode (the

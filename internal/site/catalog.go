@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +27,11 @@ type CatalogSource interface {
 
 func (h *handler) catalogRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /catalog", h.wrap(h.catalogPage))
+	// The catalog by one facet, and its further pages, have addresses of
+	// their own, so a static mirror (gongkai export) holds them too.
+	mux.Handle("GET /catalog/page/{n}/{$}", h.wrap(h.catalogPage))
+	mux.Handle("GET /catalog/{dim}/{value}/{$}", h.wrap(h.catalogPage))
+	mux.Handle("GET /catalog/{dim}/{value}/page/{n}/{$}", h.wrap(h.catalogPage))
 	mux.Handle("GET /catalog.csv", h.wrap(h.catalogExport))
 	mux.Handle("GET /catalog.xlsx", h.wrap(h.catalogExport))
 	mux.Handle("GET /feed.xml", h.wrap(h.feed))
@@ -46,11 +52,41 @@ func catalogFilter(r *http.Request, orgID int64) catalog.Filter {
 	return f
 }
 
+// catalogDims are the facets the catalog is browsed by, in the order the
+// page lists them, with the filter value each sets.
+var catalogDims = []struct {
+	Dim, Label string
+	set        func(f *catalog.Filter, v string) bool
+}{
+	{"topic", "主题分类", func(f *catalog.Filter, v string) bool { f.Topic = v; return true }},
+	{"genre", "体裁", func(f *catalog.Filter, v string) bool { f.Genre = v; return true }},
+	{"issuer", "发布机构", func(f *catalog.Filter, v string) bool { f.Issuer = v; return true }},
+	{"year", "发布年份", func(f *catalog.Filter, v string) bool {
+		y, err := strconv.Atoi(v)
+		f.Year = y
+		return err == nil && strconv.Itoa(y) == v
+	}},
+	{"validity", "有效性", func(f *catalog.Filter, v string) bool { f.Validity = v; return true }},
+}
+
+// facetLink is one value to browse the catalog by.
+type facetLink struct {
+	Label, URL string
+	Current    bool
+}
+
+// facetGroup is a facet and its values.
+type facetGroup struct {
+	Label string
+	Links []facetLink
+}
+
 type catalogPage struct {
 	page
 	All    bool // the catalog of the whole site group below this org
 	Filter catalog.Filter
 	Facets catalog.Facets
+	Browse []facetGroup // every facet value, each with its address
 	Rows   []catalog.Row
 	Total  int
 	PageNo int
@@ -58,13 +94,103 @@ type catalogPage struct {
 	Query  string // the filters as a query string, for export and paging links
 }
 
-// PageURL is the address of another page of the catalog.
+// PageURL is the address of another page of the catalog: by path when
+// at most one facet is chosen, by query string otherwise.
 func (p catalogPage) PageURL(n int) string {
+	if dir, ok := catalogPath(p.Filter, p.All); ok {
+		if n > 1 {
+			dir += "page/" + strconv.Itoa(n) + "/"
+		}
+		return p.Base + dir
+	}
 	return p.Base + "/catalog?" + p.Query + "&page=" + strconv.Itoa(n)
+}
+
+// catalogPath is the path of the catalog filtered by f, below the site
+// base, when f chooses at most one facet and its value fits in a path
+// segment.
+func catalogPath(f catalog.Filter, all bool) (string, bool) {
+	if all {
+		return "", false
+	}
+	var dim, value string
+	for _, d := range []struct{ dim, value string }{{"topic", f.Topic}, {"genre", f.Genre}, {"issuer", f.Issuer}, {"validity", f.Validity}} {
+		if d.value != "" {
+			if dim != "" {
+				return "", false
+			}
+			dim, value = d.dim, d.value
+		}
+	}
+	if f.Year != 0 {
+		if dim != "" {
+			return "", false
+		}
+		dim, value = "year", strconv.Itoa(f.Year)
+	}
+	if dim == "" {
+		return "/catalog/", true
+	}
+	if strings.Contains(value, "/") || value == "." || value == ".." {
+		return "", false
+	}
+	return "/catalog/" + dim + "/" + url.PathEscape(value) + "/", true
+}
+
+// browse lists every facet value with its address.
+func (p *catalogPage) browse() {
+	values := facetValues(p.Facets)
+	for _, d := range catalogDims {
+		g := facetGroup{Label: d.Label}
+		for _, v := range values[d.Dim] {
+			var f catalog.Filter
+			d.set(&f, v)
+			label := v
+			switch d.Dim {
+			case "year":
+				label += "年"
+			case "validity":
+				label = catalog.ValidityLabel(v)
+			}
+			dir, ok := catalogPath(f, false)
+			if !ok {
+				dir = "/catalog?" + filterQuery(f)
+			}
+			c := p.Filter
+			same := c.Topic == f.Topic && c.Genre == f.Genre && c.Issuer == f.Issuer && c.Year == f.Year && c.Validity == f.Validity
+			g.Links = append(g.Links, facetLink{Label: label, URL: p.Base + dir, Current: !p.All && same})
+		}
+		if len(g.Links) > 0 {
+			p.Browse = append(p.Browse, g)
+		}
+	}
 }
 
 // Validity is the validity in Chinese, for the template.
 func (p catalogPage) Validity(v string) string { return catalog.ValidityLabel(v) }
+
+// facetValue sets the filter of dim to value when value is one the
+// catalog has.
+func facetValue(f *catalog.Filter, facets catalog.Facets, dim, value string) bool {
+	if !slices.Contains(facetValues(facets)[dim], value) {
+		return false
+	}
+	for _, d := range catalogDims {
+		if d.Dim == dim {
+			return d.set(f, value)
+		}
+	}
+	return false
+}
+
+// facetValues are the values of each facet, as written in addresses.
+func facetValues(facets catalog.Facets) map[string][]string {
+	v := map[string][]string{"topic": facets.Topics, "genre": facets.Genres, "issuer": facets.Issuers, "validity": {"valid", "expired", "repealed"}}
+	for _, y := range facets.Years {
+		v["year"] = append(v["year"], strconv.Itoa(y))
+	}
+	return v
+}
 
 func filterQuery(f catalog.Filter) string {
 	v := url.Values{}
@@ -87,24 +213,44 @@ func (h *handler) catalogPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	const perPage = 30
 	p := catalogPage{page: newPage(r, sc, "政府信息公开目录"), Filter: catalogFilter(r, sc.Org.ID)}
-	// A portal's catalog can span every org below it (scope=all).
-	if r.URL.Query().Get("scope") == "all" {
-		p.All = true
-		p.Filter.OrgIDs = org.Subtree(sc.Orgs, []int64{sc.Org.ID})
-	}
-	p.Crumbs = []crumb{{Name: "首页", URL: p.Home()}, {Name: "政府信息公开目录"}}
-	p.PageNo, _ = strconv.Atoi(r.URL.Query().Get("page"))
-	if p.PageNo < 1 {
-		p.PageNo = 1
-	}
-	p.Filter.Offset, p.Filter.Limit = (p.PageNo-1)*perPage, perPage
+	byPath := strings.HasPrefix(r.Pattern, "GET /catalog/")
 	var err error
 	if p.Facets, err = h.Catalog.CatalogFacets(r.Context(), sc.Org.ID); err != nil {
 		return err
 	}
+	if byPath {
+		// /catalog/{dim}/{value}/ names one facet value that exists, and
+		// /page/{n}/ a page from the second on, written plainly: anything
+		// else is not an address of this site.
+		p.Filter = catalog.Filter{OrgID: sc.Org.ID}
+		if dim := r.PathValue("dim"); dim != "" && !facetValue(&p.Filter, p.Facets, dim, r.PathValue("value")) {
+			return apperr.ErrNotFound
+		}
+		if n := r.PathValue("n"); n != "" {
+			if p.PageNo, err = strconv.Atoi(n); err != nil || p.PageNo < 2 || strconv.Itoa(p.PageNo) != n {
+				return apperr.ErrNotFound
+			}
+		}
+	} else {
+		// A portal's catalog can span every org below it (scope=all).
+		if r.URL.Query().Get("scope") == "all" {
+			p.All = true
+			p.Filter.OrgIDs = org.Subtree(sc.Orgs, []int64{sc.Org.ID})
+		}
+		p.PageNo, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	}
+	p.Crumbs = []crumb{{Name: "首页", URL: p.Home()}, {Name: "政府信息公开目录"}}
+	if p.PageNo < 1 {
+		p.PageNo = 1
+	}
+	p.Filter.Offset, p.Filter.Limit = (p.PageNo-1)*perPage, perPage
 	if p.Rows, p.Total, err = h.Catalog.Catalog(r.Context(), p.Filter); err != nil {
 		return err
 	}
+	if byPath && p.PageNo > 1 && p.PageNo > (p.Total+perPage-1)/perPage {
+		return apperr.ErrNotFound
+	}
+	p.browse()
 	byID := map[int64]org.Org{}
 	for _, o := range sc.Orgs {
 		byID[o.ID] = o

@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -183,6 +185,15 @@ const fastHeadMax = 8 << 10
 // c to net/http.
 func (l *fastListener) serve(nc net.Conn) {
 	c := &fastConn{Conn: nc}
+	defer func() {
+		// As Recover does for handlers: a bug costs one connection, not
+		// the process.
+		if v := recover(); v != nil {
+			l.f.Log.LogAttrs(context.Background(), slog.LevelError, "panic", slog.String("err", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
+			l.track(c, false)
+			nc.Close()
+		}
+	}()
 	l.track(c, true)
 	if l.closing() { // Close may have run before track
 		l.track(c, false)
@@ -218,17 +229,18 @@ func (l *fastListener) serve(nc net.Conn) {
 		}
 		start := time.Now()
 		br.Discard(req.size)
-		var status, size int
+		var status int
+		var body []byte
 		id := rand.Uint64()
-		out, status, size = l.answer(out[:0], req, page, id)
+		out, status, body = l.answer(out[:0], req, page, id)
 		nc.SetWriteDeadline(after(l.f.WriteTimeout))
-		if size > 0 {
-			bufs := net.Buffers{out, page.body(req)}
+		if len(body) > 0 {
+			bufs := net.Buffers{out, body}
 			_, err = bufs.WriteTo(nc)
 		} else {
 			_, err = nc.Write(out)
 		}
-		l.observe(req, page, id, status, size, time.Since(start))
+		l.observe(req, page, id, status, len(body), time.Since(start))
 		if err != nil || req.close || !c.state.CompareAndSwap(connActive, connIdle) || l.closing() {
 			l.finish(c, br)
 			return
@@ -391,8 +403,9 @@ func validTarget(t string) bool {
 }
 
 // answer appends the status line and header of the answer to out, as
-// writeCached in package site and the middleware write them.
-func (l *fastListener) answer(out []byte, req fastRequest, page FastPage, id uint64) (_ []byte, status, size int) {
+// writeCached in package site and the middleware write them, and returns
+// the body to send after them.
+func (l *fastListener) answer(out []byte, req fastRequest, page FastPage, id uint64) (_ []byte, status int, body []byte) {
 	status = http.StatusOK
 	if req.match != "" && strings.Contains(req.match, page.ETag) {
 		status = http.StatusNotModified
@@ -411,7 +424,7 @@ func (l *fastListener) answer(out []byte, req fastRequest, page FastPage, id uin
 	out = append(out, page.ETag...)
 	out = append(out, "\r\nCache-Control: no-cache\r\nVary: Accept-Encoding\r\n"...)
 	if status == http.StatusOK {
-		body, enc := page.Body.For(req.accept)
+		b, enc := page.Body.For(req.accept)
 		out = append(out, "Content-Type: "...)
 		out = append(out, page.ContentType...)
 		if enc != "" {
@@ -419,21 +432,16 @@ func (l *fastListener) answer(out []byte, req fastRequest, page FastPage, id uin
 			out = append(out, enc...)
 		}
 		out = append(out, "\r\nContent-Length: "...)
-		out = strconv.AppendInt(out, int64(len(body)), 10)
+		out = strconv.AppendInt(out, int64(len(b)), 10)
 		out = append(out, "\r\n"...)
 		if !req.head {
-			size = len(body)
+			body = b
 		}
 	}
 	if req.close {
 		out = append(out, "Connection: close\r\n"...)
 	}
-	return append(out, "\r\n"...), status, size
-}
-
-func (p FastPage) body(req fastRequest) []byte {
-	b, _ := p.Body.For(req.accept)
-	return b
+	return append(out, "\r\n"...), status, body
 }
 
 func (l *fastListener) observe(req fastRequest, page FastPage, id uint64, status, size int, d time.Duration) {
