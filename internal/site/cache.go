@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"gongkai/internal/catalog"
 	"gongkai/internal/org"
 	"gongkai/internal/web"
 )
@@ -314,4 +315,39 @@ func (g *genReader) reset(gen int64) {
 	if gen > g.at || g.columns == nil {
 		g.at, g.orgs, g.columns = gen, nil, map[int64][]org.Column{}
 	}
+}
+
+// genFacets keeps each org's catalog facets (a grouping of all its
+// items) for as long as the cache generation stays the same: every page
+// of the catalog by facet shows them.
+type genFacets struct {
+	CatalogSource
+	gen func() int64
+
+	mu     sync.Mutex
+	at     int64
+	facets map[int64]catalog.Facets // guarded by mu
+}
+
+func (g *genFacets) CatalogFacets(ctx context.Context, orgID int64) (catalog.Facets, error) {
+	gen := g.gen()
+	g.mu.Lock()
+	if f, ok := g.facets[orgID]; ok && g.at == gen {
+		g.mu.Unlock()
+		return f, nil
+	}
+	g.mu.Unlock()
+	f, err := g.CatalogSource.CatalogFacets(ctx, orgID)
+	if err != nil {
+		return f, err
+	}
+	g.mu.Lock()
+	if gen > g.at || g.facets == nil {
+		g.at, g.facets = gen, map[int64]catalog.Facets{}
+	}
+	if g.at == gen {
+		g.facets[orgID] = f
+	}
+	g.mu.Unlock()
+	return f, nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/internal/catalog"
 	"gongkai/internal/org"
 )
 
@@ -88,5 +89,35 @@ func TestGenReaderRereadsWhenTheGenerationChanges(t *testing.T) {
 	cols, _ := g.Columns(ctx, 7)
 	if orgs[0].Name != "第2次" || cols[0].Name != "第3次" {
 		t.Errorf("after a new generation got %q and %q, want fresh reads", orgs[0].Name, cols[0].Name)
+	}
+}
+
+type countingCatalog struct {
+	CatalogSource
+	reads int
+}
+
+func (c *countingCatalog) CatalogFacets(_ context.Context, orgID int64) (catalog.Facets, error) {
+	c.reads++
+	return catalog.Facets{Topics: []string{fmt.Sprint(orgID, "第", c.reads, "次")}}, nil
+}
+
+// TestGenFacetsRereadWhenTheGenerationChanges checks that an org's
+// catalog facets are read once per cache generation.
+func TestGenFacetsRereadWhenTheGenerationChanges(t *testing.T) {
+	ctx := context.Background()
+	src := &countingCatalog{}
+	gen := int64(1)
+	g := &genFacets{CatalogSource: src, gen: func() int64 { return gen }}
+	for range 3 {
+		g.CatalogFacets(ctx, 7)
+		g.CatalogFacets(ctx, 8)
+	}
+	if f, _ := g.CatalogFacets(ctx, 7); src.reads != 2 || f.Topics[0] != "7第1次" {
+		t.Fatalf("read facets %d times (org 7: %v); want 2 reads", src.reads, f.Topics)
+	}
+	gen = 2
+	if f, _ := g.CatalogFacets(ctx, 7); f.Topics[0] != "7第3次" {
+		t.Errorf("after a new generation got %v, want a fresh read", f.Topics)
 	}
 }

@@ -102,6 +102,10 @@ func New(cfg Config) (http.Handler, error) {
 		// Every page reads the org tree and the org's columns; they
 		// change with the cache generation, so they are kept with it.
 		cfg.Reader = &genReader{Reader: cfg.Reader, gen: cfg.Cache.gen}
+		if cfg.Catalog != nil {
+			// So are the catalog's facets, read by every catalog page.
+			cfg.Catalog = &genFacets{CatalogSource: cfg.Catalog, gen: cfg.Cache.gen}
+		}
 	}
 	h := &handler{Config: cfg, tmpl: r, mux: http.NewServeMux(), hant: hant}
 	if cfg.Cache != nil {
