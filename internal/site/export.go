@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -185,7 +187,7 @@ func exportOne(h http.Handler, opts ExportOptions, p string) (links []string, is
 	if !strings.HasPrefix(dst, filepath.Clean(opts.Out)+string(filepath.Separator)) {
 		return nil, false, 0, fmt.Errorf("export %s: path leaves the output directory", p)
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := makeDir(filepath.Dir(dst)); err != nil {
 		return nil, false, 0, err
 	}
 	if err := os.WriteFile(dst, body, 0o644); err != nil {
@@ -203,6 +205,21 @@ func exportOne(h http.Handler, opts ExportOptions, p string) (links []string, is
 		}
 	}
 	return links, isPage, len(body), nil
+}
+
+// makeDir makes dir. Most pages have a directory of their own
+// (item/5/index.html) whose parent exists, so one mkdir makes it, where
+// os.MkdirAll would stat twice first; for a directory that exists it
+// costs what MkdirAll's stat does.
+func makeDir(dir string) error {
+	err := os.Mkdir(dir, 0o755)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return os.MkdirAll(dir, 0o755)
+	case errors.Is(err, fs.ErrExist):
+		return nil // a file in its place fails the write that follows
+	}
+	return err
 }
 
 // exportPath is where a static server looks for the answer to p.
