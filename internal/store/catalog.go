@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"gongkai/internal/catalog"
@@ -42,10 +43,10 @@ func (db *DB) Catalog(ctx context.Context, f catalog.Filter) ([]catalog.Row, int
 				args = append(args, id)
 			}
 		}
-		for col, v := range map[string]string{"v.topic": f.Topic, "v.genre": f.Genre, "v.issuer": f.Issuer, "i.validity": f.Validity} {
-			if v != "" {
-				where = append(where, col+` = ?`)
-				args = append(args, v)
+		for _, c := range [][2]string{{"v.topic", f.Topic}, {"v.genre", f.Genre}, {"v.issuer", f.Issuer}, {"i.validity", f.Validity}} {
+			if c[1] != "" {
+				where = append(where, c[0]+` = ?`)
+				args = append(args, c[1])
 			}
 		}
 		if f.Year != 0 {
@@ -55,18 +56,23 @@ func (db *DB) Catalog(ctx context.Context, f catalog.Filter) ([]catalog.Row, int
 		for _, w := range where {
 			from += ` AND ` + w
 		}
-		// Counted apart: a window count would carry every match through
-		// the sort, where the page needs only the first rows.
-		if err := tx.queryRow(ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
-			return fmt.Errorf("count catalog: %w", err)
+		ids, err := db.catalogOrder(ctx, tx, from, args)
+		if err != nil {
+			return err
 		}
-		if total == 0 || f.Offset >= total {
+		total = len(ids)
+		if f.Offset >= total {
 			return nil
 		}
+		page := ids[f.Offset:min(f.Offset+f.Limit, total)]
 		q := `SELECT i.id, i.org_id, COALESCE(i.index_no, ''), v.title, v.summary, v.issuer, v.topic, v.genre, v.doc_no, v.written_date,
-				i.first_published_at, i.validity` + from + ` ORDER BY i.first_published_at DESC, i.id DESC LIMIT ? OFFSET ?`
-		args = append(args, f.Limit, f.Offset)
-		rows, err := tx.query(ctx, q, args...)
+				i.first_published_at, i.validity FROM items i JOIN item_versions v ON v.item_id = i.id AND v.number = i.live_version
+			WHERE i.id IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(page)), ", ") + `) ORDER BY i.first_published_at DESC, i.id DESC`
+		pageArgs := make([]any, len(page))
+		for i, id := range page {
+			pageArgs[i] = id
+		}
+		rows, err := tx.query(ctx, q, pageArgs...)
 		if err != nil {
 			return fmt.Errorf("select catalog: %w", err)
 		}
@@ -82,6 +88,49 @@ func (db *DB) Catalog(ctx context.Context, f catalog.Filter) ([]catalog.Row, int
 		return rows.Err()
 	})
 	return out, total, err
+}
+
+// catalogOrders keeps the ids of each filtered catalog in catalog order
+// for the cache generation they were read at (it changes whenever a public
+// item does), so every page of a long catalog is a slice of one list:
+// page 1,000 costs what page 1 does, and a static export of every page is
+// not quadratic. At most maxCatalogIDs ids are kept.
+type catalogOrders struct {
+	mu    sync.Mutex
+	gen   int64
+	byKey map[string][]int64 // query and arguments → item ids; guarded by mu
+	size  int                // ids held; guarded by mu
+}
+
+const maxCatalogIDs = 2_000_000 // 16 MB
+
+// catalogOrder returns the ids of the catalog rows that from and args
+// select, newest first. Callers must not change it.
+func (db *DB) catalogOrder(ctx context.Context, tx *Tx, from string, args []any) ([]int64, error) {
+	gen := db.CacheGen()
+	key := from + fmt.Sprintf("%#v", args) // quoted: ("ab", "c") is not ("a", "bc")
+	c := &db.catalogs
+	c.mu.Lock()
+	ids, ok := c.byKey[key]
+	ok = ok && c.gen == gen
+	c.mu.Unlock()
+	if ok {
+		return ids, nil
+	}
+	ids, err := tx.queryIDs(ctx, `SELECT i.id`+from+` ORDER BY i.first_published_at DESC, i.id DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("catalog order: %w", err)
+	}
+	c.mu.Lock()
+	if gen > c.gen || c.byKey == nil || c.size+len(ids) > maxCatalogIDs {
+		c.gen, c.byKey, c.size = max(gen, c.gen), map[string][]int64{}, 0
+	}
+	if gen == c.gen {
+		c.byKey[key] = ids
+		c.size += len(ids)
+	}
+	c.mu.Unlock()
+	return ids, nil
 }
 
 // CatalogFacets returns the values the catalog's filters offer for an org.

@@ -38,15 +38,16 @@ const (
 // a read pool and a write pool of exactly one connection, so writers queue
 // in Go instead of failing with SQLITE_BUSY; on PostgreSQL both are one pool.
 type DB struct {
-	dialect Dialect
-	read    *sql.DB // never nil after Open
-	write   *sql.DB // never nil after Open; == read on PostgreSQL
-	path    string  // SQLite file, for diagnostics and backups
-	url     string  // PostgreSQL URL, for LISTEN connections; a secret
-	now     func() time.Time
-	gen     atomic.Int64 // the cache generation as last read; see CacheGen
-	texts   atomic.Pointer[TextSource]
-	columns columnOrders // see ColumnListing
+	dialect  Dialect
+	read     *sql.DB // never nil after Open
+	write    *sql.DB // never nil after Open; == read on PostgreSQL
+	path     string  // SQLite file, for diagnostics and backups
+	url      string  // PostgreSQL URL, for LISTEN connections; a secret
+	now      func() time.Time
+	gen      atomic.Int64 // the cache generation as last read; see CacheGen
+	texts    atomic.Pointer[TextSource]
+	columns  columnOrders  // see ColumnListing
+	catalogs catalogOrders // see Catalog
 }
 
 // Options configure Open.
