@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/netip"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"gongkai/internal/account"
@@ -193,7 +194,9 @@ func (a *App) buildHandler(now func() time.Time) error {
 		return fmt.Errorf("build admin: %w", err)
 	}
 	errorPage := site.PublicErrorPage(siteH)
-	a.cachedPages, _ = siteH.(web.FastPages)
+	if pages, ok := siteH.(web.FastPages); ok {
+		a.cachedPages = fastPages{assets: assets, site: pages}
+	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", http.HandlerFunc(a.healthz))
 	mux.Handle("GET /metrics", privateOnly(a.Metrics.Handler(), errorPage))
@@ -258,6 +261,17 @@ func privateOnly(h http.Handler, errorPage func(http.ResponseWriter, *http.Reque
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// fastPages routes the fast path's lookups as mux does: /static/ to the
+// assets, the rest to the site's page cache.
+type fastPages struct{ assets, site web.FastPages }
+
+func (f fastPages) CachedPage(host, target string, cookies []string) (web.FastPage, bool) {
+	if strings.HasPrefix(target, "/static/") {
+		return f.assets.CachedPage(host, target, cookies)
+	}
+	return f.site.CachedPage(host, target, cookies)
 }
 
 // FastListener wraps ln so that cached public pages are answered before

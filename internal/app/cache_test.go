@@ -164,38 +164,44 @@ func TestSearchPagesHaveACacheOfTheirOwn(t *testing.T) {
 	}
 }
 
-// TestFastPathAnswersAsTheHandlerStack asks for a cached page once
-// through net/http (an HTTP/1.0 request, which the fast path leaves
-// alone) and once through the fast path: the answers carry the same
-// header and body. After a change the fast path no longer answers with
+// TestFastPathAnswersAsTheHandlerStack asks for a cached page and a
+// stylesheet once through net/http (an HTTP/1.0 request, which the fast
+// path leaves alone) and once through the fast path: the answers carry
+// the same header and body. After a change the fast path no longer answers with
 // the old page.
 func TestFastPathAnswersAsTheHandlerStack(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *env) {
 		b := e.browser()
-		b.get("/col/jgzn/") // rendered and cached
+		page := b.get("/col/jgzn/") // rendered and cached
+		css := regexp.MustCompile(`href="(/static/[0-9a-f]+/site\.css)"`).FindStringSubmatch(page.body)
+		if css == nil {
+			t.Fatal("page links no stylesheet")
+		}
 		fastBefore := fastAnswers(t, b)
 		host := strings.TrimPrefix(e.srv.URL, "http://")
-		for _, enc := range []string{"", "br"} {
-			extra := ""
-			if enc != "" {
-				extra = "Accept-Encoding: " + enc + "\r\n"
-			}
-			slow, slowBody := rawGet(t, host, "GET /col/jgzn/ HTTP/1.0\r\nHost: "+host+"\r\n"+extra+"\r\n")
-			fast, fastBody := rawGet(t, host, "GET /col/jgzn/ HTTP/1.1\r\nHost: "+host+"\r\n"+extra+"Connection: close\r\n\r\n")
-			for _, h := range []http.Header{slow, fast} {
-				h.Del("Date")
-				h.Del("X-Request-Id")
-				h.Del("Connection")
-			}
-			if fmt.Sprint(slow) != fmt.Sprint(fast) {
-				t.Errorf("Accept-Encoding %q: headers differ:\nnet/http:  %v\nfast path: %v", enc, slow, fast)
-			}
-			if slowBody != fastBody || slow.Get("Content-Encoding") != enc {
-				t.Errorf("Accept-Encoding %q: bodies differ (%d and %d bytes) or Content-Encoding is %q", enc, len(slowBody), len(fastBody), slow.Get("Content-Encoding"))
+		for _, path := range []string{"/col/jgzn/", css[1]} {
+			for _, enc := range []string{"", "br"} {
+				extra := ""
+				if enc != "" {
+					extra = "Accept-Encoding: " + enc + "\r\n"
+				}
+				slow, slowBody := rawGet(t, host, "GET "+path+" HTTP/1.0\r\nHost: "+host+"\r\n"+extra+"\r\n")
+				fast, fastBody := rawGet(t, host, "GET "+path+" HTTP/1.1\r\nHost: "+host+"\r\n"+extra+"Connection: close\r\n\r\n")
+				for _, h := range []http.Header{slow, fast} {
+					h.Del("Date")
+					h.Del("X-Request-Id")
+					h.Del("Connection")
+				}
+				if fmt.Sprint(slow) != fmt.Sprint(fast) {
+					t.Errorf("%s, Accept-Encoding %q: headers differ:\nnet/http:  %v\nfast path: %v", path, enc, slow, fast)
+				}
+				if slowBody != fastBody || slow.Get("Content-Encoding") != enc {
+					t.Errorf("%s, Accept-Encoding %q: bodies differ (%d and %d bytes) or Content-Encoding is %q", path, enc, len(slowBody), len(fastBody), slow.Get("Content-Encoding"))
+				}
 			}
 		}
-		if got := fastAnswers(t, b); got != fastBefore+2 {
-			t.Errorf("fast path answered %d requests, want 2", got-fastBefore)
+		if got := fastAnswers(t, b); got != fastBefore+4 {
+			t.Errorf("fast path answered %d requests, want 4", got-fastBefore)
 		}
 		c := e.column("42130021", "jgzn")
 		c.Name = "机构职能（更名）"

@@ -23,10 +23,12 @@ import (
 // FastPage is a rendered page held in memory, which the fast path can
 // send as it is.
 type FastPage struct {
-	ContentType string
-	ETag        string
-	Route       string // the route pattern that rendered it, for metrics
-	Body        *Compressed
+	ContentType  string
+	ETag         string
+	CacheControl string // "no-cache" when empty
+	Route        string // the route pattern that rendered it, for metrics
+	Body         *Compressed
+	Plain        bool // always sent uncompressed (images)
 }
 
 // FastPages finds cached pages by what a request names: its Host header,
@@ -422,9 +424,18 @@ func (l *fastListener) answer(out []byte, req fastRequest, page FastPage, id uin
 	out = appendDate(out)
 	out = append(out, "\r\nEtag: "...)
 	out = append(out, page.ETag...)
-	out = append(out, "\r\nCache-Control: no-cache\r\nVary: Accept-Encoding\r\n"...)
+	out = append(out, "\r\nCache-Control: "...)
+	if page.CacheControl == "" {
+		out = append(out, "no-cache"...)
+	} else {
+		out = append(out, page.CacheControl...)
+	}
+	out = append(out, "\r\nVary: Accept-Encoding\r\n"...)
 	if status == http.StatusOK {
-		b, enc := page.Body.For(req.accept)
+		b, enc := page.Body.Body(), ""
+		if !page.Plain {
+			b, enc = page.Body.For(req.accept)
+		}
 		out = append(out, "Content-Type: "...)
 		out = append(out, page.ContentType...)
 		if enc != "" {

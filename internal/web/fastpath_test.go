@@ -40,9 +40,11 @@ var pageBody = strings.Repeat("<p>第一条 为了保障公民依法获取政府
 // "net/http <method> <target>".
 func fastServer(t *testing.T, fp *FastPath) (addr string, srv *http.Server) {
 	t.Helper()
-	fp.Pages = pages{
-		page:  FastPage{ContentType: "text/html; charset=utf-8", ETag: `"e1"`, Route: "GET /item/{id}", Body: NewCompressed([]byte(pageBody), 5)},
-		elder: FastPage{ContentType: "text/html; charset=utf-8", ETag: `"e2"`, Route: "GET /item/{id}", Body: NewCompressed([]byte("elder page"), 5)},
+	if fp.Pages == nil {
+		fp.Pages = pages{
+			page:  FastPage{ContentType: "text/html; charset=utf-8", ETag: `"e1"`, Route: "GET /item/{id}", Body: NewCompressed([]byte(pageBody), 5)},
+			elder: FastPage{ContentType: "text/html; charset=utf-8", ETag: `"e2"`, Route: "GET /item/{id}", Body: NewCompressed([]byte("elder page"), 5)},
+		}
 	}
 	if fp.Log == nil {
 		fp.Log = slog.New(slog.DiscardHandler)
@@ -296,4 +298,45 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestAssetsAnswerTheFastPath serves the current version of static files
+// with their year-long lifetime, images uncompressed; an old hash or a
+// query goes to net/http.
+func TestAssetsAnswerTheFastPath(t *testing.T) {
+	a, err := NewAssets(StaticFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 2000)...)
+	a.Add("dot.png", png)
+	addr, _ := fastServer(t, &FastPath{Pages: a})
+	c, br := dial(t, addr)
+	for _, tt := range []struct {
+		path, enc string
+		body      []byte
+	}{{a.Path("dot.png"), "", png}, {a.Path("site.css"), "br", a.files["site.css"].body.Body()}} {
+		io.WriteString(c, "GET "+tt.path+" HTTP/1.1\r\nHost: any.example\r\nAccept-Encoding: gzip, br\r\n\r\n")
+		res, body := readResponse(t, br, "GET")
+		if res.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || res.Header.Get("Content-Encoding") != tt.enc {
+			t.Errorf("%s: Cache-Control %q, Content-Encoding %q, want %q", tt.path, res.Header.Get("Cache-Control"), res.Header.Get("Content-Encoding"), tt.enc)
+		}
+		if tt.enc == "br" {
+			b, err := io.ReadAll(brotli.NewReader(strings.NewReader(body)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body = string(b)
+		}
+		if body != string(tt.body) {
+			t.Errorf("%s: body differs from the file", tt.path)
+		}
+	}
+	for _, p := range []string{"/static/0000/site.css", a.Path("site.css") + "?v=2", "/static/" + a.files["site.css"].hash + "/nothing.css"} {
+		io.WriteString(c, "GET "+p+" HTTP/1.1\r\nHost: any.example\r\n\r\n")
+		if _, body := readResponse(t, br, "GET"); body != "net/http GET "+p {
+			t.Errorf("%s answered by the fast path", p)
+		}
+		c, br = dial(t, addr) // net/http keeps the connection now
+	}
 }

@@ -87,6 +87,21 @@ func (a *Assets) Path(name string) string {
 	return "/static/" + f.hash + "/" + name
 }
 
+// CachedPage answers FastPath for the current version of a static file,
+// /static/{hash}/{name} with the file's own hash and no query, as
+// ServeHTTP would (whatever the host: the files are the same on every
+// site).
+func (a *Assets) CachedPage(_, target string, _ []string) (FastPage, bool) {
+	rest, ok := strings.CutPrefix(target, "/static/")
+	hash, name, _ := strings.Cut(rest, "/")
+	f, found := a.files[name]
+	if !ok || !found || hash != f.hash {
+		return FastPage{}, false
+	}
+	return FastPage{ContentType: f.ctype, ETag: `"` + f.hash + `"`, CacheControl: "public, max-age=31536000, immutable",
+		Route: "GET /static/", Body: f.body, Plain: !Compressible(f.ctype)}, true
+}
+
 // ServeHTTP serves GET /static/{hash}/{name...}. A stale hash still gets the
 // current file, but without the long cache lifetime.
 func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
