@@ -39,7 +39,8 @@ func TestCatalogFeedsSitemapAndRobots(t *testing.T) {
 		genre := "/catalog/genre/" + url.PathEscape("办事指南") + "/"
 		mustContain(t, "catalog", cat.body, `href="`+genre+`"`, `href="/catalog/validity/repealed/"`, `href="/catalog/year/2026/"`, "按类别浏览")
 		byGenre := b.get(genre)
-		mustContain(t, "catalog by genre", byGenre.body, "共 2 条", "结婚登记办事指南", `href="`+genre+`" aria-current="page"`)
+		mustContain(t, "catalog by genre", byGenre.body, "共 2 条", "结婚登记办事指南", `href="`+genre+`" aria-current="page"`,
+			"政府信息公开目录（体裁：办事指南）", `<a href="/catalog">政府信息公开目录</a>`)
 		mustNotContain(t, "catalog by genre", byGenre.body, "随民发〔2026〕2号")
 		if r := b.get("/catalog/validity/repealed/"); !strings.Contains(r.body, "共 1 条") {
 			t.Errorf("catalog by validity: %.200s", r.body)

@@ -48,6 +48,21 @@ func TestSearchAndCatalogInBrowser(t *testing.T) {
 				t.Errorf("catalog filtered by genre: %.300s", body)
 			}
 			s.check(tb, fmt.Sprintf("public-catalog-%d", width))
+			// Browsing by one facet follows a link to an address of its own.
+			tb.do(chromedp.Navigate(s.url+"/catalog"), chromedp.Click(chromedp.CSS(`.catalog-browse a[href="/catalog/validity/repealed/"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`.catalog-browse a[aria-current="page"]`)))
+			loc, err := chromedp.Run(tb.ctx, chromedp.Location())
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err = chromedp.Run(tb.ctx, chromedp.Text(chromedp.CSS("main")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasSuffix(loc, "/catalog/validity/repealed/") || !strings.Contains(body, "共 1 条") {
+				t.Errorf("catalog by validity at %s: %.300s", loc, body)
+			}
+			s.check(tb, fmt.Sprintf("public-catalog-facet-%d", width))
 		})
 	}
 }

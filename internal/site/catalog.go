@@ -145,13 +145,7 @@ func (p *catalogPage) browse() {
 		for _, v := range values[d.Dim] {
 			var f catalog.Filter
 			d.set(&f, v)
-			label := v
-			switch d.Dim {
-			case "year":
-				label += "年"
-			case "validity":
-				label = catalog.ValidityLabel(v)
-			}
+			label := valueLabel(d.Dim, v)
 			dir, ok := catalogPath(f, false)
 			if !ok {
 				dir = "/catalog?" + filterQuery(f)
@@ -168,6 +162,27 @@ func (p *catalogPage) browse() {
 
 // Validity is the validity in Chinese, for the template.
 func (p catalogPage) Validity(v string) string { return catalog.ValidityLabel(v) }
+
+// valueLabel is a facet value as readers see it.
+func valueLabel(dim, v string) string {
+	switch dim {
+	case "year":
+		return v + "年"
+	case "validity":
+		return catalog.ValidityLabel(v)
+	}
+	return v
+}
+
+// facetLabel names a facet and its value: 体裁：办事指南.
+func facetLabel(dim, v string) string {
+	for _, d := range catalogDims {
+		if d.Dim == dim {
+			return d.Label + "：" + valueLabel(dim, v)
+		}
+	}
+	return v
+}
 
 // facetValue sets the filter of dim to value when value is one the
 // catalog has.
@@ -240,6 +255,12 @@ func (h *handler) catalogPage(w http.ResponseWriter, r *http.Request) error {
 		p.PageNo, _ = strconv.Atoi(r.URL.Query().Get("page"))
 	}
 	p.Crumbs = []crumb{{Name: "首页", URL: p.Home()}, {Name: "政府信息公开目录"}}
+	if dim := r.PathValue("dim"); dim != "" {
+		// The facet names the page: 体裁：办事指南.
+		name := facetLabel(dim, r.PathValue("value"))
+		p.Title += "（" + name + "）"
+		p.Crumbs = []crumb{{Name: "首页", URL: p.Home()}, {Name: "政府信息公开目录", URL: p.Base + "/catalog"}, {Name: name}}
+	}
 	if p.PageNo < 1 {
 		p.PageNo = 1
 	}
