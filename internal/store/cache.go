@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -83,5 +84,42 @@ func (db *DB) listen(ctx context.Context, channel string, fn func()) {
 			return
 		case <-time.After(time.Second):
 		}
+	}
+}
+
+// genIDs keeps lists of item ids for the cache generation they were
+// read at (it changes whenever a public item, a column or a push does):
+// each column's and each filtered catalog's items in listing order, so
+// any page of a long list is a slice and deep pages cost what the first
+// does. At most maxGenIDs ids are kept per memo; past that it starts
+// afresh.
+type genIDs[K comparable] struct {
+	mu    sync.Mutex
+	gen   int64
+	byKey map[K][]int64 // guarded by mu
+	size  int           // ids held; guarded by mu
+}
+
+const maxGenIDs = 2_000_000 // 16 MB
+
+// get returns the ids kept for key at generation gen.
+func (m *genIDs[K]) get(gen int64, key K) ([]int64, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ids, ok := m.byKey[key]
+	return ids, ok && m.gen == gen
+}
+
+// put keeps ids read at generation gen, unless a newer generation's are
+// kept already.
+func (m *genIDs[K]) put(gen int64, key K, ids []int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if gen > m.gen || m.byKey == nil || m.size+len(ids) > maxGenIDs {
+		m.gen, m.byKey, m.size = max(gen, m.gen), map[K][]int64{}, 0
+	}
+	if gen == m.gen {
+		m.byKey[key] = ids
+		m.size += len(ids)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"gongkai/internal/catalog"
@@ -90,46 +89,21 @@ func (db *DB) Catalog(ctx context.Context, f catalog.Filter) ([]catalog.Row, int
 	return out, total, err
 }
 
-// catalogOrders keeps the ids of each filtered catalog in catalog order
-// for the cache generation they were read at (it changes whenever a public
-// item does), so every page of a long catalog is a slice of one list:
-// page 1,000 costs what page 1 does, and a static export of every page is
-// not quadratic. At most maxCatalogIDs ids are kept.
-type catalogOrders struct {
-	mu    sync.Mutex
-	gen   int64
-	byKey map[string][]int64 // query and arguments → item ids; guarded by mu
-	size  int                // ids held; guarded by mu
-}
-
-const maxCatalogIDs = 2_000_000 // 16 MB
-
 // catalogOrder returns the ids of the catalog rows that from and args
-// select, newest first. Callers must not change it.
+// select, newest first, kept per cache generation (genIDs): every page of
+// a long catalog is a slice of one list, so a static export of every page
+// is not quadratic. Callers must not change it.
 func (db *DB) catalogOrder(ctx context.Context, tx *Tx, from string, args []any) ([]int64, error) {
 	gen := db.CacheGen()
 	key := from + fmt.Sprintf("%#v", args) // quoted: ("ab", "c") is not ("a", "bc")
-	c := &db.catalogs
-	c.mu.Lock()
-	ids, ok := c.byKey[key]
-	ok = ok && c.gen == gen
-	c.mu.Unlock()
-	if ok {
+	if ids, ok := db.catalogs.get(gen, key); ok {
 		return ids, nil
 	}
 	ids, err := tx.queryIDs(ctx, `SELECT i.id`+from+` ORDER BY i.first_published_at DESC, i.id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("catalog order: %w", err)
 	}
-	c.mu.Lock()
-	if gen > c.gen || c.byKey == nil || c.size+len(ids) > maxCatalogIDs {
-		c.gen, c.byKey, c.size = max(gen, c.gen), map[string][]int64{}, 0
-	}
-	if gen == c.gen {
-		c.byKey[key] = ids
-		c.size += len(ids)
-	}
-	c.mu.Unlock()
+	db.catalogs.put(gen, key, ids)
 	return ids, nil
 }
 

@@ -46,8 +46,8 @@ type DB struct {
 	now      func() time.Time
 	gen      atomic.Int64 // the cache generation as last read; see CacheGen
 	texts    atomic.Pointer[TextSource]
-	columns  columnOrders  // see ColumnListing
-	catalogs catalogOrders // see Catalog
+	columns  genIDs[[2]int64] // see ColumnListing
+	catalogs genIDs[string]   // see Catalog
 }
 
 // Options configure Open.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	"gongkai/internal/publish"
@@ -402,27 +401,12 @@ func (db *DB) StalePushTargets(ctx context.Context) (out []syndicate.Target, err
 	return out, err
 }
 
-// columnOrders keeps each column's public items in listing order for the
-// cache generation they were read at (the generation changes whenever a
-// public item, a column or a push does), so any page of a long column is
-// a slice: deep pages cost what the first does.
-type columnOrders struct {
-	mu   sync.Mutex
-	gen  int64
-	byID map[[2]int64][]int64 // (org, column) → item ids; guarded by mu
-}
-
 // columnOrder returns the ids of the column's own public items and of
 // the items pushed into it, newest first. Callers must not change it.
 func (db *DB) columnOrder(ctx context.Context, tx *Tx, orgID, columnID int64) ([]int64, error) {
 	gen := db.CacheGen()
 	key := [2]int64{orgID, columnID}
-	c := &db.columns
-	c.mu.Lock()
-	ids, ok := c.byID[key]
-	ok = ok && c.gen == gen
-	c.mu.Unlock()
-	if ok {
+	if ids, ok := db.columns.get(gen, key); ok {
 		return ids, nil
 	}
 	// Two selects joined by UNION, not one with OR, so each uses its index.
@@ -438,13 +422,6 @@ func (db *DB) columnOrder(ctx context.Context, tx *Tx, orgID, columnID int64) ([
 	if err != nil {
 		return nil, fmt.Errorf("column listing order: %w", err)
 	}
-	c.mu.Lock()
-	if gen > c.gen || c.byID == nil || len(c.byID) >= 1000 {
-		c.gen, c.byID = max(gen, c.gen), map[[2]int64][]int64{}
-	}
-	if gen == c.gen {
-		c.byID[key] = ids
-	}
-	c.mu.Unlock()
+	db.columns.put(gen, key, ids)
 	return ids, nil
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -258,20 +257,23 @@ func TestFastPathShutdownClosesIdleConnections(t *testing.T) {
 
 // TestFastPathObserves logs and counts each answer as Observe does.
 func TestFastPathObserves(t *testing.T) {
-	log := &syncBuffer{}
+	lines := make(lineWriter, 10)
 	m := NewMetrics()
-	addr, _ := fastServer(t, &FastPath{Log: slog.New(slog.NewTextHandler(log, nil)), Metrics: m})
+	addr, _ := fastServer(t, &FastPath{Log: slog.New(slog.NewTextHandler(lines, nil)), Metrics: m})
 	c, br := dial(t, addr)
 	io.WriteString(c, "GET /item/1 HTTP/1.1\r\nHost: a.example\r\n\r\n")
 	res, _ := readResponse(t, br, "GET")
 	c.Close()
-	for i := 0; i < 100 && !strings.Contains(log.String(), "status=200"); i++ {
-		time.Sleep(10 * time.Millisecond) // the log line follows the answer
+	var line string
+	select {
+	case line = <-lines: // the log line follows the answer
+	case <-time.After(5 * time.Second):
+		t.Fatal("no log line")
 	}
 	mustHave := []string{"msg=request", "request_id=" + res.Header.Get("X-Request-Id"), "method=GET", "path=/item/1", "status=200"}
 	for _, s := range mustHave {
-		if !strings.Contains(log.String(), s) {
-			t.Errorf("log %q lacks %q", log.String(), s)
+		if !strings.Contains(line, s) {
+			t.Errorf("log %q lacks %q", line, s)
 		}
 	}
 	rec := httptest.NewRecorder()
@@ -283,21 +285,12 @@ func TestFastPathObserves(t *testing.T) {
 	}
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+// lineWriter hands each log line to the test.
+type lineWriter chan string
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+func (w lineWriter) Write(p []byte) (int, error) {
+	w <- string(p)
+	return len(p), nil
 }
 
 // TestAssetsAnswerTheFastPath serves the current version of static files
