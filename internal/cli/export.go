@@ -39,8 +39,14 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	if len(seeds) == 0 {
 		return e.errorf(exitUsage, "export: no org with code %q (see 'gongkai org list')", *orgCode)
 	}
+	defaultSite := ""
 	if *orgCode == "" {
 		seeds = append(seeds, "/")
+		for _, o := range orgs {
+			if o.Site.IsDefault && o.Site.Host == "" && o.Site.PathPrefix != "" {
+				defaultSite = "/" + o.Site.PathPrefix
+			}
+		}
 	}
 	start := time.Now()
 	progress := func(done int, _ string) {
@@ -49,7 +55,7 @@ func runExport(ctx context.Context, e *env, args []string) int {
 			fmt.Fprintf(e.stderr, "\rexported %d files (%.0f/s)", done, rate)
 		}
 	}
-	stats, err := site.Export(ctx, a.Handler, site.ExportOptions{Out: *out, Host: *host, Seeds: seeds, Progress: progress})
+	stats, err := site.Export(ctx, a.Handler, site.ExportOptions{Out: *out, Host: *host, Seeds: seeds, DefaultSite: defaultSite, Progress: progress})
 	fmt.Fprintln(e.stderr)
 	if err != nil {
 		return e.errorf(exitFailure, "export: %v", err)

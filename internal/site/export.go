@@ -23,6 +23,11 @@ type ExportOptions struct {
 	Out   string   // directory to write into; created if missing
 	Host  string   // Host header for requests, e.g. 127.0.0.1 or mzj.suizhou.gov.cn
 	Seeds []string // paths to start from, e.g. "/" or "/mzj/"; their /zh-hant versions are added
+	// DefaultSite is the path prefix ("/mzj") of the org whose site is
+	// also served at the root, when both are exported: an item page at
+	// the root is followed at once by the same item under the prefix,
+	// while its data is still in the item memo.
+	DefaultSite string
 	// Workers render pages side by side; 0 means 4.
 	Workers int
 	// Progress, if set, is called after each file with the count so far.
@@ -151,6 +156,11 @@ func Export(ctx context.Context, h http.Handler, opts ExportOptions) (ExportStat
 				if tp := HantPrefix + p; isPage && !strings.HasPrefix(p, HantPrefix+"/") && p != HantPrefix && !seen[tp] {
 					seen[tp] = true
 					twins = append(twins, tp)
+				}
+				// Taken before the Traditional twin: the twins are a stack.
+				if ap := opts.DefaultSite + p; isPage && opts.DefaultSite != "" && strings.HasPrefix(p, "/item/") && !seen[ap] {
+					seen[ap] = true
+					twins = append(twins, ap)
 				}
 				for _, l := range links {
 					add(l)
