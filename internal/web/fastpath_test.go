@@ -333,3 +333,39 @@ func TestAssetsAnswerTheFastPath(t *testing.T) {
 		c, br = dial(t, addr) // net/http keeps the connection now
 	}
 }
+
+// TestHandedConnKeepsTCPMethods: net/http half-closes a TCP connection
+// after an error answer and sends files with sendfile; a connection
+// handed over by the fast path must still offer both.
+func TestHandedConnKeepsTCPMethods(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		if c, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+			io.Copy(io.Discard, c)
+			c.Close()
+		}
+	}()
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hc net.Conn = &handedConn{Conn: c}
+	if _, ok := hc.(interface{ CloseWrite() error }); !ok {
+		t.Error("no CloseWrite")
+	}
+	rf, ok := hc.(io.ReaderFrom)
+	if !ok {
+		t.Fatal("no ReadFrom")
+	}
+	if n, err := rf.ReadFrom(strings.NewReader("正文")); n != int64(len("正文")) || err != nil {
+		t.Errorf("ReadFrom = %d, %v", n, err)
+	}
+	if err := hc.(interface{ CloseWrite() error }).CloseWrite(); err != nil {
+		t.Errorf("CloseWrite: %v", err)
+	}
+	hc.Close()
+}
