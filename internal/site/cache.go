@@ -252,69 +252,67 @@ func itoa(n int) string {
 	return string(b[i:])
 }
 
+// genMemo keeps values by key for one cache generation: what was read
+// at an older generation is dropped, and what was read at one is never
+// stored over a newer generation's.
+type genMemo[K comparable, V any] struct {
+	mu sync.Mutex
+	at int64
+	m  map[K]V // guarded by mu
+}
+
+func (g *genMemo[K, V]) get(gen int64, k K) (V, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	v, ok := g.m[k]
+	return v, ok && g.at == gen
+}
+
+func (g *genMemo[K, V]) put(gen int64, k K, v V) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if gen > g.at || g.m == nil {
+		g.at, g.m = gen, map[K]V{}
+	}
+	if g.at == gen {
+		g.m[k] = v
+	}
+}
+
 // genReader keeps the org tree and each org's columns for as long as the
 // cache generation (bumped by the same triggers when an org or a column
 // changes) stays the same. Callers get their own copy of the slices.
 type genReader struct {
 	Reader
-	gen func() int64
-
-	mu      sync.Mutex
-	at      int64 // generation the fields below were read at
-	orgs    []org.Org
-	columns map[int64][]org.Column
+	gen     func() int64
+	orgs    genMemo[struct{}, []org.Org]
+	columns genMemo[int64, []org.Column]
 }
 
 func (g *genReader) Orgs(ctx context.Context) ([]org.Org, error) {
 	gen := g.gen()
-	g.mu.Lock()
-	if g.at == gen && g.orgs != nil {
-		out := slices.Clone(g.orgs)
-		g.mu.Unlock()
-		return out, nil
+	if orgs, ok := g.orgs.get(gen, struct{}{}); ok {
+		return slices.Clone(orgs), nil
 	}
-	g.mu.Unlock()
 	orgs, err := g.Reader.Orgs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	g.mu.Lock()
-	g.reset(gen)
-	if g.at == gen {
-		g.orgs = slices.Clone(orgs)
-	}
-	g.mu.Unlock()
+	g.orgs.put(gen, struct{}{}, slices.Clone(orgs))
 	return orgs, nil
 }
 
 func (g *genReader) Columns(ctx context.Context, orgID int64) ([]org.Column, error) {
 	gen := g.gen()
-	g.mu.Lock()
-	if cols, ok := g.columns[orgID]; ok && g.at == gen {
-		out := slices.Clone(cols)
-		g.mu.Unlock()
-		return out, nil
+	if cols, ok := g.columns.get(gen, orgID); ok {
+		return slices.Clone(cols), nil
 	}
-	g.mu.Unlock()
 	cols, err := g.Reader.Columns(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
-	g.mu.Lock()
-	g.reset(gen)
-	if g.at == gen {
-		g.columns[orgID] = slices.Clone(cols)
-	}
-	g.mu.Unlock()
+	g.columns.put(gen, orgID, slices.Clone(cols))
 	return cols, nil
-}
-
-// reset forgets what was read at an older generation; mu held. What was
-// read at gen is never stored over a newer generation's.
-func (g *genReader) reset(gen int64) {
-	if gen > g.at || g.columns == nil {
-		g.at, g.orgs, g.columns = gen, nil, map[int64][]org.Column{}
-	}
 }
 
 // genFacets keeps each org's catalog facets (a grouping of all its
@@ -322,32 +320,19 @@ func (g *genReader) reset(gen int64) {
 // of the catalog by facet shows them.
 type genFacets struct {
 	CatalogSource
-	gen func() int64
-
-	mu     sync.Mutex
-	at     int64
-	facets map[int64]catalog.Facets // guarded by mu
+	gen    func() int64
+	facets genMemo[int64, catalog.Facets]
 }
 
 func (g *genFacets) CatalogFacets(ctx context.Context, orgID int64) (catalog.Facets, error) {
 	gen := g.gen()
-	g.mu.Lock()
-	if f, ok := g.facets[orgID]; ok && g.at == gen {
-		g.mu.Unlock()
+	if f, ok := g.facets.get(gen, orgID); ok {
 		return f, nil
 	}
-	g.mu.Unlock()
 	f, err := g.CatalogSource.CatalogFacets(ctx, orgID)
 	if err != nil {
 		return f, err
 	}
-	g.mu.Lock()
-	if gen > g.at || g.facets == nil {
-		g.at, g.facets = gen, map[int64]catalog.Facets{}
-	}
-	if g.at == gen {
-		g.facets[orgID] = f
-	}
-	g.mu.Unlock()
+	g.facets.put(gen, orgID, f)
 	return f, nil
 }
