@@ -32,12 +32,19 @@ type hantConverter struct {
 	// page (navigation, footer, labels): converting is the costly part.
 	mu   sync.RWMutex
 	memo map[string]string // guarded by mu
+	// recent holds the latest long texts (paragraphs of bodies), oldest
+	// first: an item's page has two addresses, and the static export
+	// converts the second right after the first. Guarded by mu.
+	recent     map[string]string
+	recentKeys []string
 }
 
-// memoMax bounds the memo; memoLen is the longest text kept in it.
+// memoMax bounds the memo; memoLen is the longest text kept in it;
+// recentMax is how many longer texts are kept.
 const (
-	memoMax = 20000
-	memoLen = 300
+	memoMax   = 20000
+	memoLen   = 300
+	recentMax = 1024
 )
 
 // convert converts one text node or attribute value.
@@ -46,7 +53,7 @@ func (c *hantConverter) convert(s string) (string, error) {
 		return s, nil
 	}
 	if len(s) > memoLen {
-		return c.cc.Convert(s)
+		return c.convertLong(s)
 	}
 	c.mu.RLock()
 	out, ok := c.memo[s]
@@ -64,6 +71,34 @@ func (c *hantConverter) convert(s string) (string, error) {
 	}
 	c.memo[s] = out
 	c.mu.Unlock()
+	return out, nil
+}
+
+func (c *hantConverter) convertLong(s string) (string, error) {
+	c.mu.RLock()
+	out, ok := c.recent[s]
+	c.mu.RUnlock()
+	if ok {
+		return out, nil
+	}
+	out, err := c.cc.Convert(s)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.recent[s]; ok {
+		return out, nil
+	}
+	if c.recent == nil {
+		c.recent = make(map[string]string, recentMax)
+	}
+	if len(c.recentKeys) >= recentMax {
+		delete(c.recent, c.recentKeys[0])
+		c.recentKeys = c.recentKeys[1:]
+	}
+	c.recent[s] = out
+	c.recentKeys = append(c.recentKeys, s)
 	return out, nil
 }
 

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -45,5 +46,36 @@ func BenchmarkHantPage(b *testing.B) {
 		if _, err := c.Page(page); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestHantConverterKeepsRecentLongTexts: long texts (body paragraphs)
+// are kept for the item's next address, as many as recentMax, oldest out
+// first; what is kept is what OpenCC gives.
+func TestHantConverterKeepsRecentLongTexts(t *testing.T) {
+	c, err := newHantConverter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	para := func(i int) string { return fmt.Sprintf("第%d段：", i) + strings.Repeat("根据有关规定，民政局发布了这条通知。", 12) }
+	first, err := c.convert(para(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := c.cc.Convert(para(0)); first != want || !strings.Contains(first, "發佈") {
+		t.Fatalf("convert = %.60q, want OpenCC's %.60q", first, want)
+	}
+	if _, ok := c.recent[para(0)]; !ok {
+		t.Fatal("a long text was not kept")
+	}
+	for i := 1; i <= recentMax; i++ {
+		if _, err := c.convert(para(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, oldest := c.recent[para(0)]
+	_, newest := c.recent[para(recentMax)]
+	if oldest || !newest || len(c.recent) != recentMax || len(c.recentKeys) != recentMax {
+		t.Errorf("after %d more texts: oldest kept %v, newest kept %v, %d kept", recentMax, oldest, newest, len(c.recent))
 	}
 }
