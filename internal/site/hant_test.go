@@ -57,7 +57,9 @@ func TestHantConverterKeepsRecentLongTexts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	para := func(i int) string { return fmt.Sprintf("第%d段：", i) + strings.Repeat("根据有关规定，民政局发布了这条通知。", 12) }
+	para := func(i int) string {
+		return fmt.Sprintf("第%d段：", i) + strings.Repeat("根据有关规定，民政局发布了这条通知。", 12)
+	}
 	first, err := c.convert(para(0))
 	if err != nil {
 		t.Fatal(err)
