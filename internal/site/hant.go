@@ -20,9 +20,9 @@ const HantPrefix = "/zh-hant"
 // Chinese with OpenCC's phrase-level s2t dictionaries (so 发布, 里 and 后
 // are converted in context; never the idiom-level s2twp, which rewrites
 // official words such as 文件 into 檔案). Only text meant for people
-// changes: text nodes and the alt, title, aria-label and placeholder
-// attributes. Tags, URLs, class names, scripts and styles stay as they are;
-// internal links gain the /zh-hant prefix so the reader stays in
+// changes: text nodes and the alt, title, aria-label, placeholder and
+// data-label attributes. Tags, URLs, class names, scripts and styles stay
+// as they are; internal links gain the /zh-hant prefix so the reader stays in
 // Traditional Chinese. Safe for concurrent use.
 type hantConverter struct {
 	cc   *gocc.OpenCC
@@ -128,7 +128,9 @@ func (c *hantConverter) Simplify(s string) string {
 func (c *hantConverter) Text(s string) (string, error) { return c.cc.Convert(s) }
 
 // readableAttrs are attributes whose values people read.
-var readableAttrs = map[string]bool{"alt": true, "title": true, "aria-label": true, "placeholder": true}
+// data-label is shown by the stylesheet as the label of a table cell on
+// phones (the catalog's 发布机构, 成文日期, …).
+var readableAttrs = map[string]bool{"alt": true, "title": true, "aria-label": true, "placeholder": true, "data-label": true}
 
 // Page converts a rendered HTML page.
 func (c *hantConverter) Page(in []byte) ([]byte, error) {

@@ -14,7 +14,7 @@ func TestHantConverterTouchesOnlyTextForPeople(t *testing.T) {
 	in := `<!DOCTYPE html><html lang="zh-CN"><head><title>政务公开</title><style>.发布{color:red}</style></head>` +
 		`<body class="发布"><a href="/col/tzgg/" title="通知公告">通知公告</a> <a href="/static/x.css">样式</a> <a href="https://www.gov.cn/发布">外部</a>` +
 		`<a href="/" hreflang="zh-Hans" lang="zh-Hans">简体</a><img src="/files/头发.png" alt="头发"><script>var 发布 = "发布";</script>` +
-		`<p data-x="这里">这里有十公里，随州市民政局发布了文件。&lt;b&gt;</p><form action="/search"><input placeholder="请输入关键词"></form></body></html>`
+		`<p data-x="这里">这里有十公里，随州市民政局发布了文件。&lt;b&gt;</p><table><tr><td data-label="发布机构">民政局</td></tr></table><form action="/search"><input placeholder="请输入关键词"></form></body></html>`
 	out, err := c.Page([]byte(in))
 	if err != nil {
 		t.Fatal(err)
@@ -24,7 +24,7 @@ func TestHantConverterTouchesOnlyTextForPeople(t *testing.T) {
 		`lang="zh-Hant"`, "<title>政務公開</title>", `.发布{color:red}`, `class="发布"`,
 		`href="/zh-hant/col/tzgg/"`, `title="通知公告"`, `href="/static/x.css"`, `href="https://www.gov.cn/发布"`,
 		`href="/" hreflang="zh-Hans" lang="zh-Hans">简体</a>`, `src="/files/头发.png"`, `alt="頭髮"`, `var 发布 = "发布";`,
-		`data-x="这里"`, "這裏有十公里，隨州市民政局發佈了文件。&lt;b&gt;", `action="/zh-hant/search"`, `placeholder="請輸入關鍵詞"`,
+		`data-x="这里"`, `data-label="發佈機構"`, "這裏有十公里，隨州市民政局發佈了文件。&lt;b&gt;", `action="/zh-hant/search"`, `placeholder="請輸入關鍵詞"`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("converted page lacks %q\n%s", want, got)
