@@ -47,36 +47,18 @@ const (
 	recentMax = 1024
 )
 
-// convert converts one text node or attribute value.
+// convert converts one text node or attribute value. Short texts are
+// kept in memo, long ones in recent.
 func (c *hantConverter) convert(s string) (string, error) {
 	if strings.TrimSpace(s) == "" {
 		return s, nil
 	}
-	if len(s) > memoLen {
-		return c.convertLong(s)
-	}
+	long := len(s) > memoLen
 	c.mu.RLock()
 	out, ok := c.memo[s]
-	c.mu.RUnlock()
-	if ok {
-		return out, nil
+	if long {
+		out, ok = c.recent[s]
 	}
-	out, err := c.cc.Convert(s)
-	if err != nil {
-		return "", err
-	}
-	c.mu.Lock()
-	if len(c.memo) >= memoMax {
-		c.memo = make(map[string]string, memoMax)
-	}
-	c.memo[s] = out
-	c.mu.Unlock()
-	return out, nil
-}
-
-func (c *hantConverter) convertLong(s string) (string, error) {
-	c.mu.RLock()
-	out, ok := c.recent[s]
 	c.mu.RUnlock()
 	if ok {
 		return out, nil
@@ -87,18 +69,23 @@ func (c *hantConverter) convertLong(s string) (string, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.recent[s]; ok {
-		return out, nil
+	switch {
+	case !long:
+		if len(c.memo) >= memoMax {
+			c.memo = make(map[string]string, memoMax)
+		}
+		c.memo[s] = out
+	case c.recent[s] == "":
+		if c.recent == nil {
+			c.recent = make(map[string]string, recentMax)
+		}
+		if len(c.recentKeys) >= recentMax {
+			delete(c.recent, c.recentKeys[0])
+			c.recentKeys = c.recentKeys[1:]
+		}
+		c.recent[s] = out
+		c.recentKeys = append(c.recentKeys, s)
 	}
-	if c.recent == nil {
-		c.recent = make(map[string]string, recentMax)
-	}
-	if len(c.recentKeys) >= recentMax {
-		delete(c.recent, c.recentKeys[0])
-		c.recentKeys = c.recentKeys[1:]
-	}
-	c.recent[s] = out
-	c.recentKeys = append(c.recentKeys, s)
 	return out, nil
 }
 
