@@ -116,6 +116,16 @@ func pageKey(host, target string, elder bool) string {
 	return strings.ToLower(host) + mode + target
 }
 
+// cacheFor is the cache that holds the page at path. Search result pages
+// come from what readers type: they have a small cache of their own, so
+// a flood of distinct queries never pushes the site's pages out.
+func (h *handler) cacheFor(path string) *PageCache {
+	if strings.HasSuffix(path, "/search") {
+		return h.searchPages
+	}
+	return h.Cache
+}
+
 // CachedPage answers web.FastPath: the page cached for this host, request
 // target and reading mode, if any. Keys are made from what net/http
 // parsed (cacheKey), so a target as sent finds only a page that the
@@ -124,10 +134,8 @@ func (h *handler) CachedPage(host, target string, cookies []string) (web.FastPag
 	if h.Cache == nil {
 		return web.FastPage{}, false
 	}
-	c := h.Cache
-	if path, _, _ := strings.Cut(target, "?"); strings.HasSuffix(path, "/search") {
-		c = h.searchPages
-	}
+	path, _, _ := strings.Cut(target, "?")
+	c := h.cacheFor(path)
 	elder := false
 	if len(cookies) > 0 {
 		elder = elderMode(&http.Request{Header: http.Header{"Cookie": cookies}})

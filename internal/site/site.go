@@ -195,14 +195,7 @@ func resolve(orgs []org.Org, host, path string) (*org.Org, string) {
 // dispatches the rest of the path.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.Cache != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-		c := h.Cache
-		if strings.HasSuffix(r.URL.Path, "/search") {
-			// Result pages come from what readers type: they have a
-			// small cache of their own, so a flood of distinct queries
-			// never pushes the site's pages out.
-			c = h.searchPages
-		}
-		h.serveCached(c, w, r, h.serveVariant)
+		h.serveCached(h.cacheFor(r.URL.Path), w, r, h.serveVariant)
 		return
 	}
 	h.serveVariant(w, r)
