@@ -56,17 +56,23 @@ func catalogFilter(r *http.Request, orgID int64) catalog.Filter {
 // page lists them, with the filter value each sets.
 var catalogDims = []struct {
 	Dim, Label string
+	get        func(f catalog.Filter) string
 	set        func(f *catalog.Filter, v string) bool
 }{
-	{"topic", "主题分类", func(f *catalog.Filter, v string) bool { f.Topic = v; return true }},
-	{"genre", "体裁", func(f *catalog.Filter, v string) bool { f.Genre = v; return true }},
-	{"issuer", "发布机构", func(f *catalog.Filter, v string) bool { f.Issuer = v; return true }},
-	{"year", "发布年份", func(f *catalog.Filter, v string) bool {
+	{"topic", "主题分类", func(f catalog.Filter) string { return f.Topic }, func(f *catalog.Filter, v string) bool { f.Topic = v; return true }},
+	{"genre", "体裁", func(f catalog.Filter) string { return f.Genre }, func(f *catalog.Filter, v string) bool { f.Genre = v; return true }},
+	{"issuer", "发布机构", func(f catalog.Filter) string { return f.Issuer }, func(f *catalog.Filter, v string) bool { f.Issuer = v; return true }},
+	{"year", "发布年份", func(f catalog.Filter) string {
+		if f.Year == 0 {
+			return ""
+		}
+		return strconv.Itoa(f.Year)
+	}, func(f *catalog.Filter, v string) bool {
 		y, err := strconv.Atoi(v)
 		f.Year = y
 		return err == nil && strconv.Itoa(y) == v
 	}},
-	{"validity", "有效性", func(f *catalog.Filter, v string) bool { f.Validity = v; return true }},
+	{"validity", "有效性", func(f catalog.Filter) string { return f.Validity }, func(f *catalog.Filter, v string) bool { f.Validity = v; return true }},
 }
 
 // facetLink is one value to browse the catalog by.
@@ -114,19 +120,13 @@ func catalogPath(f catalog.Filter, all bool) (string, bool) {
 		return "", false
 	}
 	var dim, value string
-	for _, d := range []struct{ dim, value string }{{"topic", f.Topic}, {"genre", f.Genre}, {"issuer", f.Issuer}, {"validity", f.Validity}} {
-		if d.value != "" {
+	for _, d := range catalogDims {
+		if v := d.get(f); v != "" {
 			if dim != "" {
 				return "", false
 			}
-			dim, value = d.dim, d.value
+			dim, value = d.Dim, v
 		}
-	}
-	if f.Year != 0 {
-		if dim != "" {
-			return "", false
-		}
-		dim, value = "year", strconv.Itoa(f.Year)
 	}
 	if dim == "" {
 		return "/catalog/", true
@@ -150,8 +150,10 @@ func (p *catalogPage) browse() {
 			if !ok {
 				dir = "/catalog?" + filterQuery(f)
 			}
-			c := p.Filter
-			same := c.Topic == f.Topic && c.Genre == f.Genre && c.Issuer == f.Issuer && c.Year == f.Year && c.Validity == f.Validity
+			same := true
+			for _, d := range catalogDims {
+				same = same && d.get(p.Filter) == d.get(f)
+			}
 			g.Links = append(g.Links, facetLink{Label: label, URL: p.Base + dir, Current: !p.All && same})
 		}
 		if len(g.Links) > 0 {
