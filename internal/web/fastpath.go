@@ -483,11 +483,9 @@ func (l *fastListener) observe(req fastRequest, page FastPage, id uint64, status
 		l.f.Metrics.observe(page.Route, method, status, d)
 		l.f.Metrics.fast.Inc()
 	}
-	ctx := context.Background()
-	if l.f.Log.Enabled(ctx, slog.LevelInfo) {
+	if ctx := context.Background(); l.f.Log.Enabled(ctx, slog.LevelInfo) {
 		path, _, _ := strings.Cut(req.target, "?")
-		l.f.Log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("request_id", string(appendRequestID(nil, id))), slog.String("method", method), slog.String("path", path),
-			slog.Int("status", status), slog.Int("size", size), slog.Duration("duration", d), slog.Bool("fast", true))
+		logRequest(ctx, l.f.Log, string(appendRequestID(nil, id)), method, path, status, size, d, slog.Bool("fast", true))
 	}
 }
 

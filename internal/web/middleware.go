@@ -69,16 +69,25 @@ func Observe(log *slog.Logger, m *Metrics) Middleware {
 			if m != nil {
 				m.observe(route, r.Method, sw.status, d)
 			}
-			level := slog.LevelInfo
-			if sw.status >= 500 {
-				level = slog.LevelError
-			}
-			// The query string may hold search terms or codes: log the path only.
-			log.LogAttrs(ctx, level, "request",
-				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.Int("status", sw.status), slog.Int("size", sw.size), slog.Duration("duration", d))
+			logRequest(ctx, log, id, r.Method, r.URL.Path, sw.status, sw.size, d)
 		})
 	}
+}
+
+// logRequest writes the line each request leaves in the log, for Observe
+// and the fast path alike. The query string may hold search terms or
+// codes: the path only is logged.
+func logRequest(ctx context.Context, log *slog.Logger, id, method, path string, status, size int, d time.Duration, extra ...slog.Attr) {
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	if !log.Enabled(ctx, level) {
+		return
+	}
+	attrs := append([]slog.Attr{slog.String("request_id", id), slog.String("method", method), slog.String("path", path),
+		slog.Int("status", status), slog.Int("size", size), slog.Duration("duration", d)}, extra...)
+	log.LogAttrs(ctx, level, "request", attrs...)
 }
 
 // Recover turns a panic into a logged 500 page, the last resort against a
