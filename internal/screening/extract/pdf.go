@@ -76,24 +76,26 @@ func (x *Extractor) extractPDF(ctx context.Context, doc *screening.Document, r i
 	if err != nil {
 		return fmt.Errorf("pdfium instance: %w", err)
 	}
+	// The watcher alone decides whether the instance is killed; the caller
+	// waits for its answer before closing, so Kill and Close never run at
+	// the same time on one instance (go-pdfium's Kill takes no lock).
 	done := make(chan struct{})
-	killed := make(chan struct{})
+	killed := make(chan bool, 1)
 	go func() {
 		select {
 		case <-ctx.Done():
 			inst.Kill()
-			close(killed)
+			killed <- true
 		case <-done:
+			killed <- false
 		}
 	}()
 	err = pdfPages(ctx, inst, doc, data, x.limits)
 	close(done)
-	select {
-	case <-killed:
+	if <-killed {
 		return ctx.Err()
-	default:
-		inst.Close()
 	}
+	inst.Close()
 	return err
 }
 
