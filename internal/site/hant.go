@@ -2,14 +2,14 @@ package site
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"strings"
 	"sync"
 
-	"github.com/liuzl/gocc"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"gongkai/internal/opencc"
 )
 
 // HantPrefix is the path prefix of the Traditional Chinese version of every
@@ -25,8 +25,8 @@ const HantPrefix = "/zh-hant"
 // as they are; internal links gain the /zh-hant prefix so the reader stays in
 // Traditional Chinese. Safe for concurrent use.
 type hantConverter struct {
-	cc   *gocc.OpenCC
-	back *gocc.OpenCC // t2s, for what readers type on Traditional pages
+	cc   *opencc.Converter
+	back *opencc.Converter // t2s, for what readers type on Traditional pages
 
 	// memo holds conversions of short texts, which repeat from page to
 	// page (navigation, footer, labels): converting is the costly part.
@@ -49,9 +49,9 @@ const (
 
 // convert converts one text node or attribute value. Short texts are
 // kept in memo, long ones in recent.
-func (c *hantConverter) convert(s string) (string, error) {
+func (c *hantConverter) convert(s string) string {
 	if strings.TrimSpace(s) == "" {
-		return s, nil
+		return s
 	}
 	long := len(s) > memoLen
 	c.mu.RLock()
@@ -61,12 +61,9 @@ func (c *hantConverter) convert(s string) (string, error) {
 	}
 	c.mu.RUnlock()
 	if ok {
-		return out, nil
+		return out
 	}
-	out, err := c.cc.Convert(s)
-	if err != nil {
-		return "", err
-	}
+	out = c.cc.Convert(s)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
@@ -86,33 +83,24 @@ func (c *hantConverter) convert(s string) (string, error) {
 		c.recent[s] = out
 		c.recentKeys = append(c.recentKeys, s)
 	}
-	return out, nil
+	return out
 }
 
 func newHantConverter() (*hantConverter, error) {
-	cc, err := gocc.New("s2t")
+	cc, err := opencc.New("s2t")
 	if err != nil {
-		return nil, fmt.Errorf("load OpenCC s2t: %w", err)
+		return nil, err
 	}
-	back, err := gocc.New("t2s")
+	back, err := opencc.New("t2s")
 	if err != nil {
-		return nil, fmt.Errorf("load OpenCC t2s: %w", err)
+		return nil, err
 	}
 	return &hantConverter{cc: cc, back: back, memo: map[string]string{}}, nil
 }
 
 // Simplify converts what a reader typed in Traditional characters to
 // Simplified, so a search typed on a Traditional page finds the same.
-func (c *hantConverter) Simplify(s string) string {
-	out, err := c.back.Convert(s)
-	if err != nil {
-		return s
-	}
-	return out
-}
-
-// Text converts plain text.
-func (c *hantConverter) Text(s string) (string, error) { return c.cc.Convert(s) }
+func (c *hantConverter) Simplify(s string) string { return c.back.Convert(s) }
 
 // readableAttrs are attributes whose values people read.
 // data-label is shown by the stylesheet as the label of a table cell on
@@ -139,10 +127,7 @@ func (c *hantConverter) Page(in []byte) ([]byte, error) {
 				out.Write(z.Raw())
 				continue
 			}
-			conv, err := c.convert(string(z.Text()))
-			if err != nil {
-				return nil, err
-			}
+			conv := c.convert(string(z.Text()))
 			out.WriteString(html.EscapeString(conv))
 		case html.StartTagToken, html.SelfClosingTagToken:
 			tok := z.Token()
@@ -156,11 +141,7 @@ func (c *hantConverter) Page(in []byte) ([]byte, error) {
 			for i, a := range tok.Attr {
 				switch {
 				case readableAttrs[a.Key]:
-					conv, err := c.convert(a.Val)
-					if err != nil {
-						return nil, err
-					}
-					tok.Attr[i].Val, changed = conv, true
+					tok.Attr[i].Val, changed = c.convert(a.Val), true
 				case tok.DataAtom == atom.Html && a.Key == "lang":
 					tok.Attr[i].Val, changed = "zh-Hant", true
 				case (a.Key == "href" && (tok.DataAtom == atom.A && !hasAttr(tok, "hreflang") || tok.DataAtom == atom.Link && isAlternate(tok))) || (a.Key == "action" && tok.DataAtom == atom.Form):
