@@ -58,6 +58,9 @@ type App struct {
 	Pages *site.PageCache
 	// cachedPages finds cached pages for the fast path (web.FastPath).
 	cachedPages web.FastPages
+	// Prefetch reads ahead what public pages about to be requested show
+	// (site.Prefetcher); the static export uses it.
+	Prefetch func(ctx context.Context, paths []string) error
 	// Apply handles disclosure on application (issue 5; app/apply.go).
 	Apply   *apply.Service
 	captcha *captcha.Service
@@ -194,6 +197,10 @@ func (a *App) buildHandler(now func() time.Time) error {
 		return fmt.Errorf("build admin: %w", err)
 	}
 	errorPage := site.PublicErrorPage(siteH)
+	a.Prefetch = func(context.Context, []string) error { return nil }
+	if p, ok := siteH.(site.Prefetcher); ok {
+		a.Prefetch = p.Prefetch
+	}
 	if pages, ok := siteH.(web.FastPages); ok {
 		a.cachedPages = fastPages{assets: assets, site: pages}
 	}

@@ -55,7 +55,8 @@ func runExport(ctx context.Context, e *env, args []string) int {
 			fmt.Fprintf(e.stderr, "\rexported %d files (%.0f/s)", done, rate)
 		}
 	}
-	stats, err := site.Export(ctx, a.Handler, site.ExportOptions{Out: *out, Host: *host, Seeds: seeds, DefaultSite: defaultSite, Progress: progress})
+	stats, err := site.Export(ctx, a.Handler, site.ExportOptions{Out: *out, Host: *host, Seeds: seeds, DefaultSite: defaultSite, Progress: progress,
+		Prefetch: a.Prefetch})
 	fmt.Fprintln(e.stderr)
 	if err != nil {
 		return e.errorf(exitFailure, "export: %v", err)

@@ -129,3 +129,16 @@ type LogEntry struct {
 	Action  string
 	Text    string // the canonical leaf text (translog.Leaf.MarshalText)
 }
+
+// ItemPage is what an item's public page shows from the database.
+type ItemPage struct {
+	Item Item
+	// Live is the live version and Versions every version, newest first;
+	// Atts are the live version's attachments and Leaves the item's
+	// publication log entries, oldest first. They are read only while
+	// the item is public (live and not withdrawn).
+	Live     *Version
+	Versions []Version
+	Atts     []Attachment
+	Leaves   []LogEntry
+}

@@ -262,29 +262,72 @@ func itoa(n int) string {
 
 // genMemo keeps values by key for one cache generation: what was read
 // at an older generation is dropped, and what was read at one is never
-// stored over a newer generation's.
+// stored over a newer generation's. Concurrent loads of one key at one
+// generation are one load: the catalog's facets group every item of an
+// org, and the export's workers all want them at its start.
 type genMemo[K comparable, V any] struct {
-	mu sync.Mutex
-	at int64
-	m  map[K]V // guarded by mu
+	mu      sync.Mutex
+	at      int64
+	m       map[K]V              // guarded by mu
+	loading map[genKey[K]]*load[V] // guarded by mu
 }
 
-func (g *genMemo[K, V]) get(gen int64, k K) (V, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	v, ok := g.m[k]
-	return v, ok && g.at == gen
+type genKey[K comparable] struct {
+	gen int64
+	k   K
 }
 
-func (g *genMemo[K, V]) put(gen int64, k K, v V) {
+// load is one read in flight; done is closed when v and err are set.
+type load[V any] struct {
+	done chan struct{}
+	v    V
+	err  error
+}
+
+// get returns k's value at gen, reading it with read when it is not kept
+// (or waiting for the read already under way).
+func (g *genMemo[K, V]) get(ctx context.Context, gen int64, k K, read func() (V, error)) (V, error) {
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	if gen > g.at || g.m == nil {
-		g.at, g.m = gen, map[K]V{}
+	if v, ok := g.m[k]; ok && g.at == gen {
+		g.mu.Unlock()
+		return v, nil
 	}
-	if g.at == gen {
-		g.m[k] = v
+	key := genKey[K]{gen, k}
+	if l := g.loading[key]; l != nil {
+		g.mu.Unlock()
+		select {
+		case <-l.done:
+			if l.err != nil {
+				return read() // the error may be the other caller's context
+			}
+			return l.v, nil
+		case <-ctx.Done():
+			var zero V
+			return zero, ctx.Err()
+		}
 	}
+	l := &load[V]{done: make(chan struct{})}
+	if g.loading == nil {
+		g.loading = map[genKey[K]]*load[V]{}
+	}
+	g.loading[key] = l
+	g.mu.Unlock()
+	defer func() {
+		g.mu.Lock()
+		delete(g.loading, key)
+		if l.err == nil {
+			if gen > g.at || g.m == nil {
+				g.at, g.m = gen, map[K]V{}
+			}
+			if g.at == gen {
+				g.m[k] = l.v
+			}
+		}
+		g.mu.Unlock()
+		close(l.done)
+	}()
+	l.v, l.err = read()
+	return l.v, l.err
 }
 
 // genReader keeps the org tree and each org's columns for as long as the
@@ -298,29 +341,13 @@ type genReader struct {
 }
 
 func (g *genReader) Orgs(ctx context.Context) ([]org.Org, error) {
-	gen := g.gen()
-	if orgs, ok := g.orgs.get(gen, struct{}{}); ok {
-		return slices.Clone(orgs), nil
-	}
-	orgs, err := g.Reader.Orgs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	g.orgs.put(gen, struct{}{}, slices.Clone(orgs))
-	return orgs, nil
+	orgs, err := g.orgs.get(ctx, g.gen(), struct{}{}, func() ([]org.Org, error) { return g.Reader.Orgs(ctx) })
+	return slices.Clone(orgs), err
 }
 
 func (g *genReader) Columns(ctx context.Context, orgID int64) ([]org.Column, error) {
-	gen := g.gen()
-	if cols, ok := g.columns.get(gen, orgID); ok {
-		return slices.Clone(cols), nil
-	}
-	cols, err := g.Reader.Columns(ctx, orgID)
-	if err != nil {
-		return nil, err
-	}
-	g.columns.put(gen, orgID, slices.Clone(cols))
-	return cols, nil
+	cols, err := g.columns.get(ctx, g.gen(), orgID, func() ([]org.Column, error) { return g.Reader.Columns(ctx, orgID) })
+	return slices.Clone(cols), err
 }
 
 // genFacets keeps each org's catalog facets (a grouping of all its
@@ -333,14 +360,5 @@ type genFacets struct {
 }
 
 func (g *genFacets) CatalogFacets(ctx context.Context, orgID int64) (catalog.Facets, error) {
-	gen := g.gen()
-	if f, ok := g.facets.get(gen, orgID); ok {
-		return f, nil
-	}
-	f, err := g.CatalogSource.CatalogFacets(ctx, orgID)
-	if err != nil {
-		return f, err
-	}
-	g.facets.put(gen, orgID, f)
-	return f, nil
+	return g.facets.get(ctx, g.gen(), orgID, func() (catalog.Facets, error) { return g.CatalogSource.CatalogFacets(ctx, orgID) })
 }

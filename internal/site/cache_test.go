@@ -121,3 +121,44 @@ func TestGenFacetsRereadWhenTheGenerationChanges(t *testing.T) {
 		t.Errorf("after a new generation got %v, want a fresh read", f.Topics)
 	}
 }
+
+type slowCatalog struct {
+	CatalogSource
+	reads   atomic.Int32
+	started chan struct{}
+	release chan struct{}
+}
+
+func (c *slowCatalog) CatalogFacets(ctx context.Context, orgID int64) (catalog.Facets, error) {
+	if c.reads.Add(1) == 1 {
+		close(c.started)
+	}
+	<-c.release
+	return catalog.Facets{Topics: []string{"社会救助"}}, nil
+}
+
+// TestGenFacetsReadOnceForConcurrentCallers: callers that ask while the
+// facets are being read wait for that read instead of starting their own.
+func TestGenFacetsReadOnceForConcurrentCallers(t *testing.T) {
+	src := &slowCatalog{started: make(chan struct{}), release: make(chan struct{})}
+	g := &genFacets{CatalogSource: src, gen: func() int64 { return 1 }}
+	var wg sync.WaitGroup
+	got := make([]catalog.Facets, 8)
+	wg.Go(func() { got[0], _ = g.CatalogFacets(t.Context(), 7) })
+	<-src.started
+	for i := 1; i < len(got); i++ {
+		wg.Go(func() { got[i], _ = g.CatalogFacets(t.Context(), 7) })
+	}
+	time.Sleep(20 * time.Millisecond) // the others reach the memo while the first reads
+
+	close(src.release)
+	wg.Wait()
+	if n := src.reads.Load(); n != 1 {
+		t.Errorf("%d concurrent callers read the facets %d times, want once", len(got), n)
+	}
+	for i, f := range got {
+		if len(f.Topics) != 1 {
+			t.Errorf("caller %d got %v", i, f.Topics)
+		}
+	}
+}

@@ -22,6 +22,9 @@ import (
 // ItemSource is what the item pages read. *store.DB implements it.
 type ItemSource interface {
 	Items(ctx context.Context, f publish.Filter) ([]publish.Listed, int, error)
+	// ItemPages reads what the pages of many items show at once; an id
+	// with no item is left out.
+	ItemPages(ctx context.Context, ids []int64) (map[int64]*publish.ItemPage, error)
 	Item(ctx context.Context, id int64) (*publish.Item, error)
 	ItemVersion(ctx context.Context, id int64, n int) (*publish.Version, error)
 	ItemVersions(ctx context.Context, id int64) ([]publish.Version, error)
@@ -249,10 +252,57 @@ type itemData struct {
 
 // itemMemo keeps the data of recently shown item pages for the cache
 // generation it was read at: one item is shown at several addresses (its
-// site's prefix, the default site, each script), each rendered apart.
+// site's prefix, the default site, each script), each rendered apart, and
+// the static export reads items ahead of their pages (Prefetch). The
+// oldest are dropped first.
 type itemMemo struct {
 	mu    sync.Mutex
 	items map[int64]*itemData // guarded by mu
+	order []int64             // ids in items, oldest first; guarded by mu
+}
+
+// itemMemoMax is how many items the memo keeps: the export reads at most
+// prefetchMax ahead, and a live site's rush is on a few pages.
+const itemMemoMax = 1000
+
+func (m *itemMemo) get(gen, id int64) *itemData {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if d := m.items[id]; d != nil && d.gen == gen {
+		return d
+	}
+	return nil
+}
+
+func (m *itemMemo) put(d *itemData) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.items == nil {
+		m.items = make(map[int64]*itemData, itemMemoMax)
+	}
+	if _, ok := m.items[d.it.ID]; !ok {
+		for len(m.order) >= itemMemoMax {
+			delete(m.items, m.order[0])
+			m.order = m.order[1:]
+		}
+		m.order = append(m.order, d.it.ID)
+	}
+	m.items[d.it.ID] = d
+}
+
+// newItemData makes what a page shows of p; a public item whose live
+// version is missing is not found.
+func newItemData(gen int64, p *publish.ItemPage) (*itemData, error) {
+	it := p.Item
+	d := &itemData{gen: gen, it: &it}
+	if it.Live > 0 && it.State != publish.StateWithdrawn {
+		if p.Live == nil {
+			return nil, fmt.Errorf("item %d has no version %d: %w", it.ID, it.Live, apperr.ErrNotFound)
+		}
+		d.version, d.atts, d.versions, d.leaves = p.Live, p.Atts, p.Versions, p.Leaves
+		d.body = publish.BodyHTML(d.version, "")
+	}
+	return d, nil
 }
 
 // itemData reads what item id's page shows, through the memo when pages
@@ -262,43 +312,85 @@ func (h *handler) itemData(ctx context.Context, id int64) (*itemData, error) {
 	var gen int64
 	if h.Cache != nil {
 		gen = h.Cache.gen()
-		h.items.mu.Lock()
-		d := h.items.items[id]
-		h.items.mu.Unlock()
-		if d != nil && d.gen == gen {
+		if d := h.items.get(gen, id); d != nil {
 			return d, nil
 		}
 	}
-	src := h.Items.Items
-	it, err := src.Item(ctx, id)
+	pages, err := h.Items.Items.ItemPages(ctx, []int64{id})
 	if err != nil {
 		return nil, err
 	}
-	d := &itemData{gen: gen, it: it}
-	if it.Live > 0 && it.State != publish.StateWithdrawn {
-		if d.version, err = src.ItemVersion(ctx, id, it.Live); err != nil {
-			return nil, err
-		}
-		d.body = publish.BodyHTML(d.version, "")
-		if d.atts, err = src.ItemAttachments(ctx, id, it.Live); err != nil {
-			return nil, err
-		}
-		if d.versions, err = src.ItemVersions(ctx, id); err != nil {
-			return nil, err
-		}
-		if d.leaves, err = src.ItemLeaves(ctx, id); err != nil {
-			return nil, err
-		}
+	p := pages[id]
+	if p == nil {
+		return nil, fmt.Errorf("item %d: %w", id, apperr.ErrNotFound)
+	}
+	d, err := newItemData(gen, p)
+	if err != nil {
+		return nil, err
 	}
 	if h.Cache != nil {
-		h.items.mu.Lock()
-		if h.items.items == nil || len(h.items.items) >= 1000 {
-			h.items.items = map[int64]*itemData{}
-		}
-		h.items.items[id] = d
-		h.items.mu.Unlock()
+		h.items.put(d)
 	}
 	return d, nil
+}
+
+// Prefetcher reads ahead what pages about to be requested show; the
+// handler New returns is one, and Export takes it as an option.
+type Prefetcher interface {
+	Prefetch(ctx context.Context, paths []string) error
+}
+
+// prefetchMax is the most items Prefetch reads at once.
+const prefetchMax = 200
+
+// Prefetch reads, in one go, the items whose pages are among paths
+// (/item/N under any site prefix, in either script), so that rendering
+// them costs no database reads: the static export calls it with the
+// pages it is about to request. It does nothing when pages are not
+// cached, and reads only items not already read at this generation.
+func (h *handler) Prefetch(ctx context.Context, paths []string) error {
+	if h.Cache == nil || h.Items.Items == nil {
+		return nil
+	}
+	gen := h.Cache.gen()
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, p := range paths {
+		id, ok := itemPathID(p)
+		if !ok || seen[id] || h.items.get(gen, id) != nil {
+			continue
+		}
+		seen[id] = true
+		ids = append(ids, id)
+		if len(ids) == prefetchMax {
+			break
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	pages, err := h.Items.Items.ItemPages(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if p := pages[id]; p != nil {
+			if d, err := newItemData(gen, p); err == nil {
+				h.items.put(d)
+			}
+		}
+	}
+	return nil
+}
+
+// itemPathID is N of a path ending in /item/N.
+func itemPathID(p string) (int64, bool) {
+	i := strings.LastIndexByte(p, '/')
+	if i < 0 || !strings.HasSuffix(p[:i], "/item") {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(p[i+1:], 10, 64)
+	return id, err == nil && id > 0 && strconv.FormatInt(id, 10) == p[i+1:]
 }
 
 // fileSize formats a size in bytes for people.
