@@ -268,7 +268,7 @@ func itoa(n int) string {
 type genMemo[K comparable, V any] struct {
 	mu      sync.Mutex
 	at      int64
-	m       map[K]V              // guarded by mu
+	m       map[K]V                // guarded by mu
 	loading map[genKey[K]]*load[V] // guarded by mu
 }
 
