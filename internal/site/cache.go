@@ -75,6 +75,18 @@ func (e *cachedPage) footprint(key string) int {
 	return n + n/2 + len(key)
 }
 
+// SetMax changes how many bytes of pages the cache holds. The static
+// export sets a small one: it asks for each page once, so keeping tens
+// of megabytes of them only gives the garbage collector more to scan.
+func (c *PageCache) SetMax(maxBytes int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.max = maxBytes
+	if c.size > c.max {
+		c.entries, c.size = map[string]*cachedPage{}, 0
+	}
+}
+
 func (c *PageCache) put(key string, e *cachedPage) {
 	n := e.footprint(key)
 	c.mu.Lock()

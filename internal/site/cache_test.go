@@ -12,6 +12,7 @@ import (
 
 	"gongkai/internal/catalog"
 	"gongkai/internal/org"
+	"gongkai/internal/web"
 )
 
 // A page that cannot be cached (a form, here a route outside
@@ -160,5 +161,31 @@ func TestGenFacetsReadOnceForConcurrentCallers(t *testing.T) {
 		if len(f.Topics) != 1 {
 			t.Errorf("caller %d got %v", i, f.Topics)
 		}
+	}
+}
+
+// TestPageCacheSetMaxBoundsWhatIsKept: lowering the bound below what is
+// held empties the cache, and later pages stay within the new bound.
+func TestPageCacheSetMaxBoundsWhatIsKept(t *testing.T) {
+	c := NewPageCache(1<<20, func() int64 { return 1 })
+	page := func() *cachedPage { return &cachedPage{gen: 1, body: web.NewCompressed(make([]byte, 1000), 5)} }
+	for i := range 10 {
+		c.put(fmt.Sprint("/item/", i), page())
+	}
+	if c.Len() != 10 {
+		t.Fatalf("Len = %d, want 10", c.Len())
+	}
+	c.SetMax(3000)
+	if c.Len() != 0 {
+		t.Fatalf("after SetMax below its size the cache holds %d pages", c.Len())
+	}
+	for i := range 10 {
+		c.put(fmt.Sprint("/col/", i), page())
+		if c.size > 3000 {
+			t.Fatalf("cache holds %d bytes, over its bound of 3000", c.size)
+		}
+	}
+	if c.get("/col/9") == nil {
+		t.Error("the latest page was not kept")
 	}
 }
