@@ -82,6 +82,6 @@ func tuneForExport(a *app.App) {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(768 << 20)
+		debug.SetMemoryLimit(512 << 20)
 	}
 }
