@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gongkai/internal/catalog"
-	"gongkai/internal/org"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
 )
@@ -19,17 +18,7 @@ import (
 func TestCatalogPagesAreSlicesOfOneOrder(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
-		o := &org.Org{Code: "MZJ", Name: "随州市民政局", Site: org.Site{PathPrefix: "mzj"}}
-		col := &org.Column{Kind: org.ColumnList, Slug: "tzgg", Name: "通知公告", Visible: true}
-		if err := db.Update(ctx, func(tx *store.Tx) error {
-			if err := tx.CreateOrg(ctx, o); err != nil {
-				return err
-			}
-			col.OrgID = o.ID
-			return tx.CreateColumn(ctx, col)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		o, col := putOrgColumn(t, db)
 		start := time.Date(2026, 1, 5, 2, 0, 0, 0, time.UTC)
 		var relief []int64 // 社会救助 items, newest first
 		for id := int64(1); id <= 70; id++ {

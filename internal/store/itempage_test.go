@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"gongkai/internal/org"
 	"gongkai/internal/store"
 	"gongkai/internal/store/storetest"
 )
@@ -18,17 +17,7 @@ import (
 func TestItemPagesReadWhatOneByOneReads(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
-		o := &org.Org{Code: "MZJ", Name: "随州市民政局", Site: org.Site{PathPrefix: "mzj"}}
-		col := &org.Column{Kind: org.ColumnList, Slug: "tzgg", Name: "通知公告", Visible: true}
-		if err := db.Update(ctx, func(tx *store.Tx) error {
-			if err := tx.CreateOrg(ctx, o); err != nil {
-				return err
-			}
-			col.OrgID = o.ID
-			return tx.CreateColumn(ctx, col)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		o, col := putOrgColumn(t, db)
 		at := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
 		putItem(t, db, 1, o, col, "published", 1, "valid", at, "通知一", "<p>一</p>", "")
 		putItem(t, db, 2, o, col, "published", 1, "valid", at, "通知二", "<p>二</p>", "")

@@ -28,6 +28,24 @@ func putItem(t *testing.T, db *store.DB, id int64, o *org.Org, col *org.Column, 
 	}
 }
 
+// putOrgColumn makes the org MZJ (随州市民政局) with a list column 通知公告.
+func putOrgColumn(t *testing.T, db *store.DB) (*org.Org, *org.Column) {
+	t.Helper()
+	ctx := t.Context()
+	o := &org.Org{Code: "MZJ", Name: "随州市民政局", Site: org.Site{PathPrefix: "mzj"}}
+	col := &org.Column{Kind: org.ColumnList, Slug: "tzgg", Name: "通知公告", Visible: true}
+	if err := db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateOrg(ctx, o); err != nil {
+			return err
+		}
+		col.OrgID = o.ID
+		return tx.CreateColumn(ctx, col)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return o, col
+}
+
 func insertItemSQL(db *store.DB) string {
 	q := `INSERT INTO items (id, org_id, state, current_version, live_version, index_no, column_id, title, validity, last_published_at, created_at, updated_at)`
 	if db.Dialect() == store.Postgres {
@@ -134,18 +152,7 @@ func timeArg(db *store.DB, t time.Time) any {
 func TestSearchIndexesAttachmentText(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
-		o := &org.Org{Code: "MZJ", Name: "随州市民政局", Site: org.Site{PathPrefix: "mzj"}}
-		col := &org.Column{Kind: org.ColumnList, Slug: "tzgg", Name: "通知公告", Visible: true}
-		err := db.Update(ctx, func(tx *store.Tx) error {
-			if err := tx.CreateOrg(ctx, o); err != nil {
-				return err
-			}
-			col.OrgID = o.ID
-			return tx.CreateColumn(ctx, col)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		o, col := putOrgColumn(t, db)
 		now := time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC)
 		sha := strings.Repeat("ab", 32)
 		for id := int64(1); id <= 2; id++ {
