@@ -37,6 +37,8 @@ type hantConverter struct {
 	// converts the second right after the first. Guarded by mu.
 	recent     map[string]string
 	recentKeys []string
+	// everyTag makes Page build every tag's token (tests compare).
+	everyTag bool
 }
 
 // memoMax bounds the memo; memoLen is the longest text kept in it;
@@ -130,6 +132,10 @@ func (c *hantConverter) Page(in []byte) ([]byte, error) {
 			conv := c.convert(string(z.Text()))
 			out.WriteString(html.EscapeString(conv))
 		case html.StartTagToken, html.SelfClosingTagToken:
+			if !c.everyTag && plainTag(z.Raw()) {
+				out.Write(z.Raw()) // most tags: nothing in them changes
+				continue
+			}
 			tok := z.Token()
 			if tt == html.StartTagToken && (tok.DataAtom == atom.Script || tok.DataAtom == atom.Style) {
 				raw++
@@ -169,6 +175,29 @@ func (c *hantConverter) Page(in []byte) ([]byte, error) {
 		}
 	}
 }
+
+// plainTag reports whether a start tag's raw text can be copied as it
+// is: it names none of the attributes Page changes or looks at, and is
+// not a script or style. Building the token costs more than converting
+// the text; a false "no" only takes the longer way.
+func plainTag(raw []byte) bool {
+	if len(raw) > 1 {
+		if name := bytes.ToLower(raw[1:min(len(raw), 7)]); bytes.HasPrefix(name, []byte("script")) || bytes.HasPrefix(name, []byte("style")) {
+			return false
+		}
+	}
+	lower := bytes.ToLower(raw)
+	for _, a := range pageAttrs {
+		if bytes.Contains(lower, a) {
+			return false
+		}
+	}
+	return true
+}
+
+// pageAttrs are the attribute names Page reads: readableAttrs, lang,
+// href, hreflang, rel and action.
+var pageAttrs = [][]byte{[]byte("alt"), []byte("title"), []byte("label"), []byte("placeholder"), []byte("lang"), []byte("href"), []byte("rel"), []byte("action")}
 
 // hasAttr reports whether tok has the attribute; a link with hreflang
 // (the script switch) points where it says and is not rewritten.

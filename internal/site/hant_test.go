@@ -1,7 +1,10 @@
 package site
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -74,5 +77,47 @@ func TestHantConverterKeepsRecentLongTexts(t *testing.T) {
 	_, newest := c.recent[para(recentMax)]
 	if oldest || !newest || len(c.recent) != recentMax || len(c.recentKeys) != recentMax {
 		t.Errorf("after %d more texts: oldest kept %v, newest kept %v, %d kept", recentMax, oldest, newest, len(c.recent))
+	}
+}
+
+// TestHantPageCopiesPlainTagsAsTheTokenWould: copying tags that name no
+// attribute Page looks at gives the same page as building every tag's
+// token, on rendered pages (testdata/pages) and on tags in other cases.
+func TestHantPageCopiesPlainTagsAsTheTokenWould(t *testing.T) {
+	c, err := newHantConverter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, err := newHantConverter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow.everyTag = true
+	pages := map[string][]byte{"cases": []byte(`<HTML LANG="zh-CN"><Body><A HREF="/col/a/">甲</A><IMG SRC="/x.png" ALT="头发">` +
+		`<SCRIPT>var 发布;</SCRIPT><Style>p{}</Style><div class="发布" id="后">后来</div><link rel="alternate" href="/feed.xml">` +
+		`<p lang="zh-Hans">发布<b>发布</b></p><span aria-label="发布">后</span></Body></HTML>`)}
+	files, _ := filepath.Glob("testdata/pages/*.html")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages[f] = b
+	}
+	for name, page := range pages {
+		got, err := c.Page(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := slow.Page(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: copying plain tags changed the page:\n%s\nwant\n%s", name, got, want)
+		}
+	}
+	if !plainTag([]byte(`<div class="x">`)) || plainTag([]byte(`<a href="/">`)) || plainTag([]byte(`<SCRIPT>`)) || plainTag([]byte(`<td data-label="甲">`)) {
+		t.Error("plainTag misjudged a tag")
 	}
 }
