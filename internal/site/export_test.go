@@ -74,11 +74,8 @@ func tokenizedLinks(page []byte, from string, seeds []string) []string {
 // export) and on the cases a scan could get wrong.
 func TestLocalLinksFindsWhatTheTokenizerFinds(t *testing.T) {
 	seeds := []string{"/mzj/", "/"}
-	files, err := filepath.Glob("testdata/pages/*.html")
-	if err != nil || len(files) < 5 {
-		t.Fatalf("pages: %v, %v", files, err)
-	}
-	pages := map[string][]byte{
+	pages := savedPages(t)
+	for name, page := range map[string][]byte{
 		"tricky": []byte(`<html><body>
 <a class="x" href="/col/a/">a</a><a
 href="/col/b/?x=1">query</a><img alt="图" src="/files/ab/%E5%9B%BE.png">
@@ -86,13 +83,8 @@ href="/col/b/?x=1">query</a><img alt="图" src="/files/ab/%E5%9B%BE.png">
 <a href="/item/5#part">anchor</a><a href="/a&amp;b">entity</a><a href="relative/page">rel</a>
 <a href="https://example.org/x">away</a><a href="/admin/">staff</a><a href="/col/a/">again</a>
 <link rel="stylesheet" href="/static/abc/site.css"><a	href="/tab/">tab</a></body></html>`),
-	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pages[f] = b
+	} {
+		pages[name] = page
 	}
 	for name, page := range pages {
 		got, want := localLinks(page, "/mzj/item/1", seeds), tokenizedLinks(page, "/mzj/item/1", seeds)
@@ -103,4 +95,23 @@ href="/col/b/?x=1">query</a><img alt="图" src="/files/ab/%E5%9B%BE.png">
 			t.Errorf("%s: only %d links: %q", name, len(want), want)
 		}
 	}
+}
+
+// savedPages are rendered pages saved from an export (testdata/pages),
+// by file name.
+func savedPages(t *testing.T) map[string][]byte {
+	t.Helper()
+	files, err := filepath.Glob("testdata/pages/*.html")
+	if err != nil || len(files) < 5 {
+		t.Fatalf("pages: %v, %v", files, err)
+	}
+	pages := map[string][]byte{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages[f] = b
+	}
+	return pages
 }

@@ -3,8 +3,6 @@ package site
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -93,17 +91,10 @@ func TestHantPageCopiesPlainTagsAsTheTokenWould(t *testing.T) {
 		t.Fatal(err)
 	}
 	slow.everyTag = true
-	pages := map[string][]byte{"cases": []byte(`<HTML LANG="zh-CN"><Body><A HREF="/col/a/">甲</A><IMG SRC="/x.png" ALT="头发">` +
+	pages := savedPages(t)
+	pages["cases"] = []byte(`<HTML LANG="zh-CN"><Body><A HREF="/col/a/">甲</A><IMG SRC="/x.png" ALT="头发">` +
 		`<SCRIPT>var 发布;</SCRIPT><Style>p{}</Style><div class="发布" id="后">后来</div><link rel="alternate" href="/feed.xml">` +
-		`<p lang="zh-Hans">发布<b>发布</b></p><span aria-label="发布">后</span></Body></HTML>`)}
-	files, _ := filepath.Glob("testdata/pages/*.html")
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pages[f] = b
-	}
+		`<p lang="zh-Hans">发布<b>发布</b></p><span aria-label="发布">后</span></Body></HTML>`)
 	for name, page := range pages {
 		got, err := c.Page(page)
 		if err != nil {
