@@ -342,6 +342,33 @@ func (g *genMemo[K, V]) get(ctx context.Context, gen int64, k K, read func() (V,
 	return l.v, l.err
 }
 
+// fifoMap is a map that keeps its latest max keys, dropping the oldest
+// first. Its owner locks it.
+type fifoMap[K comparable, V any] struct {
+	max  int
+	m    map[K]V
+	keys []K // the keys of m, oldest first
+}
+
+func (f *fifoMap[K, V]) get(k K) (V, bool) {
+	v, ok := f.m[k]
+	return v, ok
+}
+
+func (f *fifoMap[K, V]) put(k K, v V) {
+	if f.m == nil {
+		f.m = make(map[K]V, f.max)
+	}
+	if _, ok := f.m[k]; !ok {
+		for len(f.keys) > 0 && len(f.keys) >= f.max {
+			delete(f.m, f.keys[0])
+			f.keys = f.keys[1:]
+		}
+		f.keys = append(f.keys, k)
+	}
+	f.m[k] = v
+}
+
 // genReader keeps the org tree and each org's columns for as long as the
 // cache generation (bumped by the same triggers when an org or a column
 // changes) stays the same. Callers get their own copy of the slices.

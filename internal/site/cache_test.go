@@ -189,3 +189,22 @@ func TestPageCacheSetMaxBoundsWhatIsKept(t *testing.T) {
 		t.Error("the latest page was not kept")
 	}
 }
+
+// TestFIFOMapDropsTheOldestKey: a new key past the bound drops the oldest;
+// storing an existing key again drops nothing.
+func TestFIFOMapDropsTheOldestKey(t *testing.T) {
+	f := fifoMap[int, string]{max: 2}
+	f.put(1, "一")
+	f.put(2, "二")
+	f.put(1, "壹")
+	f.put(3, "三")
+	if _, ok := f.get(1); ok {
+		t.Error("the oldest key was kept")
+	}
+	if v, _ := f.get(2); v != "二" {
+		t.Errorf("key 2 = %q", v)
+	}
+	if v, _ := f.get(3); v != "三" || len(f.m) != 2 || len(f.keys) != 2 {
+		t.Errorf("key 3 = %q, %d kept", v, len(f.m))
+	}
+}

@@ -35,8 +35,7 @@ type hantConverter struct {
 	// recent holds the latest long texts (paragraphs of bodies), oldest
 	// first: an item's page has two addresses, and the static export
 	// converts the second right after the first. Guarded by mu.
-	recent     map[string]string
-	recentKeys []string
+	recent fifoMap[string, string]
 	// everyTag makes Page build every tag's token (tests compare).
 	everyTag bool
 }
@@ -59,7 +58,7 @@ func (c *hantConverter) convert(s string) string {
 	c.mu.RLock()
 	out, ok := c.memo[s]
 	if long {
-		out, ok = c.recent[s]
+		out, ok = c.recent.get(s)
 	}
 	c.mu.RUnlock()
 	if ok {
@@ -68,22 +67,13 @@ func (c *hantConverter) convert(s string) string {
 	out = c.cc.Convert(s)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	switch {
-	case !long:
+	if long {
+		c.recent.put(s, out)
+	} else {
 		if len(c.memo) >= memoMax {
 			c.memo = make(map[string]string, memoMax)
 		}
 		c.memo[s] = out
-	case c.recent[s] == "":
-		if c.recent == nil {
-			c.recent = make(map[string]string, recentMax)
-		}
-		if len(c.recentKeys) >= recentMax {
-			delete(c.recent, c.recentKeys[0])
-			c.recentKeys = c.recentKeys[1:]
-		}
-		c.recent[s] = out
-		c.recentKeys = append(c.recentKeys, s)
 	}
 	return out
 }
@@ -97,7 +87,7 @@ func newHantConverter() (*hantConverter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &hantConverter{cc: cc, back: back, memo: map[string]string{}}, nil
+	return &hantConverter{cc: cc, back: back, memo: map[string]string{}, recent: fifoMap[string, string]{max: recentMax}}, nil
 }
 
 // Simplify converts what a reader typed in Traditional characters to

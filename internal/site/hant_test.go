@@ -65,16 +65,16 @@ func TestHantConverterKeepsRecentLongTexts(t *testing.T) {
 	if want := c.cc.Convert(para(0)); first != want || !strings.Contains(first, "發佈") {
 		t.Fatalf("convert = %.60q, want OpenCC's %.60q", first, want)
 	}
-	if _, ok := c.recent[para(0)]; !ok {
+	if _, ok := c.recent.m[para(0)]; !ok {
 		t.Fatal("a long text was not kept")
 	}
 	for i := 1; i <= recentMax; i++ {
 		c.convert(para(i))
 	}
-	_, oldest := c.recent[para(0)]
-	_, newest := c.recent[para(recentMax)]
-	if oldest || !newest || len(c.recent) != recentMax || len(c.recentKeys) != recentMax {
-		t.Errorf("after %d more texts: oldest kept %v, newest kept %v, %d kept", recentMax, oldest, newest, len(c.recent))
+	_, oldest := c.recent.m[para(0)]
+	_, newest := c.recent.m[para(recentMax)]
+	if oldest || !newest || len(c.recent.m) != recentMax || len(c.recent.keys) != recentMax {
+		t.Errorf("after %d more texts: oldest kept %v, newest kept %v, %d kept", recentMax, oldest, newest, len(c.recent.m))
 	}
 }
 

@@ -257,8 +257,7 @@ type itemData struct {
 // oldest are dropped first.
 type itemMemo struct {
 	mu    sync.Mutex
-	items map[int64]*itemData // guarded by mu
-	order []int64             // ids in items, oldest first; guarded by mu
+	items fifoMap[int64, *itemData] // guarded by mu
 }
 
 // itemMemoMax is how many items the memo keeps: the export reads at most
@@ -268,7 +267,7 @@ const itemMemoMax = 1000
 func (m *itemMemo) get(gen, id int64) *itemData {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if d := m.items[id]; d != nil && d.gen == gen {
+	if d, _ := m.items.get(id); d != nil && d.gen == gen {
 		return d
 	}
 	return nil
@@ -277,17 +276,7 @@ func (m *itemMemo) get(gen, id int64) *itemData {
 func (m *itemMemo) put(d *itemData) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.items == nil {
-		m.items = make(map[int64]*itemData, itemMemoMax)
-	}
-	if _, ok := m.items[d.it.ID]; !ok {
-		for len(m.order) >= itemMemoMax {
-			delete(m.items, m.order[0])
-			m.order = m.order[1:]
-		}
-		m.order = append(m.order, d.it.ID)
-	}
-	m.items[d.it.ID] = d
+	m.items.put(d.it.ID, d)
 }
 
 // newItemData makes what a page shows of p; a public item whose live

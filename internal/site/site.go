@@ -108,6 +108,7 @@ func New(cfg Config) (http.Handler, error) {
 		}
 	}
 	h := &handler{Config: cfg, tmpl: r, mux: http.NewServeMux(), hant: hant}
+	h.items.items.max = itemMemoMax
 	if cfg.Cache != nil {
 		h.searchPages = NewPageCache(8<<20, cfg.Cache.gen)
 	}
