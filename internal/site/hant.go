@@ -171,12 +171,13 @@ func (c *hantConverter) Page(in []byte) ([]byte, error) {
 // not a script or style. Building the token costs more than converting
 // the text; a false "no" only takes the longer way.
 func plainTag(raw []byte) bool {
-	if len(raw) > 1 {
-		if name := bytes.ToLower(raw[1:min(len(raw), 7)]); bytes.HasPrefix(name, []byte("script")) || bytes.HasPrefix(name, []byte("style")) {
-			return false
-		}
+	lower := raw
+	if bytes.ContainsFunc(raw, func(r rune) bool { return 'A' <= r && r <= 'Z' }) {
+		lower = bytes.ToLower(raw) // our templates write lower case: rarely taken
 	}
-	lower := bytes.ToLower(raw)
+	if bytes.HasPrefix(lower, []byte("<script")) || bytes.HasPrefix(lower, []byte("<style")) {
+		return false
+	}
 	for _, a := range pageAttrs {
 		if bytes.Contains(lower, a) {
 			return false
