@@ -89,6 +89,10 @@ func TestAttachmentsAndWordImport(t *testing.T) {
 		id := strings.TrimPrefix(item, "/admin/items/")
 		page := citizen.get("/mzj/item/" + id)
 		mustContain(t, "public item", page.body, "救助对象名单.pdf", "（PDF，", "社会救助政策宣传月标志")
+		// The JSON API reads the same live version's attachments.
+		api := citizen.get("/api/v1/items/" + id)
+		expect(t, "item through the API", api, http.StatusOK)
+		mustContain(t, "item JSON", api.body, `"name":"救助对象名单.pdf"`, `"content_type":"application/pdf"`)
 		links := publicFileRe.FindAllStringSubmatch(page.body, -1)
 		var pdfLink string
 		for _, l := range links {

@@ -175,6 +175,10 @@ func TestPublishingLifecycle(t *testing.T) {
 		expect(t, "citizen reads a withdrawn item", r, http.StatusGone)
 		mustContain(t, "withdrawn item", r.body, "已撤回")
 		mustNotContain(t, "withdrawn item", r.body, "活动时间延长至4月15日", "已被新通知替代")
+		r = citizen.get("/api/v1/items/" + id)
+		expect(t, "withdrawn item through the API", r, http.StatusGone)
+		mustContain(t, "withdrawn item JSON", r.body, `"leaf":"/log/leaf/`)
+		expect(t, "unknown item through the API", citizen.get("/api/v1/items/999999"), http.StatusNotFound)
 		mustNotContain(t, "column after withdrawal", citizen.get("/mzj/col/tzgg/").body, title)
 
 		recs, err := e.app.DB.AuditRecords(t.Context(), audit.Filter{Limit: 500})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -159,7 +160,9 @@ func (a *api) orgs(ctx context.Context) (map[int64]*org.Org, []org.Org, error) {
 	return byID, orgs, nil
 }
 
-func (a *api) view(r *http.Request, o *org.Org, l publish.Listed, withBody bool) (APIItem, error) {
+// view is an item as the API serves it; with page (what the item's page
+// shows), also its body, attachments and log reference.
+func (a *api) view(r *http.Request, o *org.Org, l publish.Listed, page *publish.ItemPage) (APIItem, error) {
 	it, v := &l.Item, &l.Version
 	base := a.base(r, o)
 	out := APIItem{ID: it.ID, Org: it.OrgCode, URL: base + "/item/" + strconv.FormatInt(it.ID, 10), Title: v.Title,
@@ -173,24 +176,16 @@ func (a *api) view(r *http.Request, o *org.Org, l publish.Listed, withBody bool)
 			out.Column = c.Slug
 		}
 	}
-	if !withBody {
+	if page == nil {
 		return out, nil
 	}
 	out.Body = v.Body
-	atts, err := a.Items.ItemAttachments(r.Context(), it.ID, v.Number)
-	if err != nil {
-		return out, err
-	}
-	for _, at := range atts {
+	for _, at := range page.Atts {
 		out.Attachments = append(out.Attachments, APIAttachment{Name: at.Name, ContentType: at.ContentType, Size: at.Size, SHA256: at.SHA256,
 			URL: base + "/files/" + at.SHA256 + "/" + at.Name})
 	}
-	leaves, err := a.Items.ItemLeaves(r.Context(), it.ID)
-	if err != nil {
-		return out, err
-	}
-	if n := len(leaves); n > 0 {
-		out.Log = &APILogRef{Index: leaves[n-1].Index, Leaf: "/log/leaf/" + strconv.FormatInt(leaves[n-1].Index, 10)}
+	if n := len(page.Leaves); n > 0 {
+		out.Log = &APILogRef{Index: page.Leaves[n-1].Index, Leaf: "/log/leaf/" + strconv.FormatInt(page.Leaves[n-1].Index, 10)}
 	}
 	return out, nil
 }
@@ -253,7 +248,7 @@ func (a *api) items(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := itemList{Items: []APIItem{}, Total: total, Page: page, PerPage: per}
 	for _, l := range rows {
-		v, err := a.view(r, byID[l.Item.OrgID], l, false)
+		v, err := a.view(r, byID[l.Item.OrgID], l, nil)
 		if err != nil {
 			return err
 		}
@@ -270,13 +265,17 @@ func (a *api) item(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || id <= 0 {
 		return apperr.ErrNotFound
 	}
-	it, err := a.Items.Item(r.Context(), id)
+	// One read for the item, its live version, attachments and log
+	// entries, as its page reads them.
+	pages, err := a.Items.ItemPages(r.Context(), []int64{id})
 	if err != nil {
 		return err
 	}
-	if it.Live == 0 {
+	p := pages[id]
+	if p == nil || p.Item.Live == 0 {
 		return apperr.ErrNotFound
 	}
+	it := &p.Item
 	if it.State == publish.StateWithdrawn {
 		g := &goneError{id: id}
 		if leaves, err := a.Items.ItemLeaves(r.Context(), id); err == nil && len(leaves) > 0 {
@@ -285,15 +284,14 @@ func (a *api) item(w http.ResponseWriter, r *http.Request) error {
 		}
 		return g
 	}
-	v, err := a.Items.ItemVersion(r.Context(), id, it.Live)
-	if err != nil {
-		return err
+	if p.Live == nil {
+		return fmt.Errorf("item %d has no version %d: %w", id, it.Live, apperr.ErrNotFound)
 	}
 	byID, _, err := a.orgs(r.Context())
 	if err != nil {
 		return err
 	}
-	out, err := a.view(r, byID[it.OrgID], publish.Listed{Item: *it, Version: *v}, true)
+	out, err := a.view(r, byID[it.OrgID], publish.Listed{Item: *it, Version: *p.Live}, p)
 	if err != nil {
 		return err
 	}

@@ -25,10 +25,6 @@ type ItemSource interface {
 	// ItemPages reads what the pages of many items show at once; an id
 	// with no item is left out.
 	ItemPages(ctx context.Context, ids []int64) (map[int64]*publish.ItemPage, error)
-	Item(ctx context.Context, id int64) (*publish.Item, error)
-	ItemVersion(ctx context.Context, id int64, n int) (*publish.Version, error)
-	ItemVersions(ctx context.Context, id int64) ([]publish.Version, error)
-	ItemAttachments(ctx context.Context, id int64, version int) ([]publish.Attachment, error)
 	PublicAttachment(ctx context.Context, sha string) (*publish.Attachment, error)
 	ItemLeaves(ctx context.Context, itemID int64) ([]publish.LogEntry, error)
 }
