@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -484,7 +485,13 @@ func (l *fastListener) observe(req fastRequest, page FastPage, id uint64, status
 		l.f.Metrics.fast.Inc()
 	}
 	if ctx := context.Background(); l.f.Log.Enabled(ctx, slog.LevelInfo) {
+		// Logged decoded, as Observe logs r.URL.Path.
 		path, _, _ := strings.Cut(req.target, "?")
+		if strings.IndexByte(path, '%') >= 0 {
+			if p, err := url.PathUnescape(path); err == nil {
+				path = p
+			}
+		}
 		logRequest(ctx, l.f.Log, string(appendRequestID(nil, id)), method, path, status, size, d, slog.Bool("fast", true))
 	}
 }

@@ -22,7 +22,7 @@ import (
 type pages struct{ page, elder FastPage }
 
 func (p pages) CachedPage(host, target string, cookies []string) (FastPage, bool) {
-	if strings.ToLower(host) != "a.example" || target != "/item/1" {
+	if strings.ToLower(host) != "a.example" || target != "/item/1" && target != encodedTarget {
 		return FastPage{}, false
 	}
 	for _, c := range cookies {
@@ -32,6 +32,10 @@ func (p pages) CachedPage(host, target string, cookies []string) (FastPage, bool
 	}
 	return p.page, true
 }
+
+// encodedTarget is a cached page whose address is percent-encoded, as
+// the catalog's facet pages are.
+const encodedTarget = "/catalog/genre/%E5%8A%9E%E4%BA%8B%E6%8C%87%E5%8D%97/"
 
 var pageBody = strings.Repeat("<p>第一条 为了保障公民依法获取政府信息。</p>\n", 200) // about 10 KB
 
@@ -282,6 +286,27 @@ func TestFastPathObserves(t *testing.T) {
 		if !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("metrics lack %s", want)
 		}
+	}
+}
+
+// TestFastPathLogsThePathDecoded: a percent-encoded address is logged
+// decoded, as Observe logs r.URL.Path.
+func TestFastPathLogsThePathDecoded(t *testing.T) {
+	lines := make(lineWriter, 10)
+	addr, _ := fastServer(t, &FastPath{Log: slog.New(slog.NewTextHandler(lines, nil))})
+	c, br := dial(t, addr)
+	io.WriteString(c, "GET "+encodedTarget+" HTTP/1.1\r\nHost: a.example\r\n\r\n")
+	if res, _ := readResponse(t, br, "GET"); res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d, want a fast answer", res.StatusCode)
+	}
+	c.Close()
+	select {
+	case line := <-lines:
+		if !strings.Contains(line, "path=/catalog/genre/办事指南/") {
+			t.Errorf("log %q lacks the decoded path", line)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no log line")
 	}
 }
 
