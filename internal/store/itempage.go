@@ -28,24 +28,19 @@ func (db *DB) ItemPages(ctx context.Context, ids []int64) (map[int64]*publish.It
 		for i, id := range ids {
 			args[i] = id
 		}
-		rows, err := tx.query(ctx, `SELECT `+itemCols+itemFrom+` WHERE i.id IN (`+placeholders(len(args))+`)`, args...)
-		if err != nil {
-			return fmt.Errorf("select items: %w", err)
-		}
 		var public []any
-		for rows.Next() {
-			p := &publish.ItemPage{}
-			if err := scanItem(rows, &p.Item); err != nil {
-				rows.Close()
-				return fmt.Errorf("scan item: %w", err)
-			}
-			out[p.Item.ID] = p
-			if p.Item.Live > 0 && p.Item.State != publish.StateWithdrawn {
-				public = append(public, p.Item.ID)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := scanEach(ctx, tx, `SELECT `+itemCols+itemFrom+` WHERE i.id IN (`+placeholders(len(args))+`)`, args,
+			func(rows scanner) error {
+				p := &publish.ItemPage{}
+				if err := scanItem(rows, &p.Item); err != nil {
+					return fmt.Errorf("scan item: %w", err)
+				}
+				out[p.Item.ID] = p
+				if p.Item.Live > 0 && p.Item.State != publish.StateWithdrawn {
+					public = append(public, p.Item.ID)
+				}
+				return nil
+			}); err != nil {
 			return err
 		}
 		if len(public) == 0 {
